@@ -1,0 +1,89 @@
+# SPDX-License-Identifier: Apache-2.0
+# saker: build, run, test, bench. `make help` lists the targets.
+
+BUILD   := build
+CC      ?= cc
+CLANG   ?= clang
+BPFTOOL ?= bpftool
+ARCH    := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
+HOME_DIR := $(abspath .)
+
+PKGS     := luajit libbpf
+CFLAGS   ?= -O2 -g
+CFLAGS   += -Wall -Wextra -Wno-unused-parameter -fPIC -std=gnu11 \
+            -I$(BUILD) -Icore $(shell pkg-config --cflags $(PKGS)) \
+            -DSAKER_HOME='"$(HOME_DIR)"'
+LDLIBS   := $(shell pkg-config --libs $(PKGS)) -lelf -lz -lm -ldl
+
+BPF_SRC  := probe/saker.bpf.c
+BPF_HDRS := $(wildcard probe/*.h)
+CORE_SRC := $(filter-out core/main.c,$(wildcard core/*.c))
+CORE_OBJ := $(patsubst core/%.c,$(BUILD)/core/%.o,$(CORE_SRC))
+CTEST_SRC := $(wildcard tests/c/test_*.c)
+CTEST_BIN := $(patsubst tests/c/%.c,$(BUILD)/tests/%,$(CTEST_SRC))
+
+.PHONY: all deps run test bench clean help vmlinux evtable
+all: saker $(BUILD)/libsaker.so
+
+help:
+	@echo "make deps   install the Debian packages saker needs (idempotent)"
+	@echo "make        build ./saker and build/libsaker.so"
+	@echo "make run    deps, build, then run the agent with the default config and rules"
+	@echo "make test   every suite; ends with 'N passed, N failed'"
+	@echo "make bench  capture overhead and rule-evaluation benchmarks"
+
+# Every Debian package the build, the agent and the tests need.
+DEB_PKGS := make gcc clang llvm pkg-config libbpf-dev bpftool libelf-dev zlib1g-dev \
+            luajit libluajit-5.1-dev libyaml-dev lua-yaml libcurl4-openssl-dev lua-busted \
+            python3 runc busybox-static util-linux iproute2 procps
+deps:
+	@missing=$$(dpkg-query -W -f='$${db:Status-Abbrev} $${Package}\n' $(DEB_PKGS) 2>/dev/null \
+		| awk '$$1=="ii" {print $$2}' | sort > $(BUILD).have; \
+		for p in $(DEB_PKGS); do grep -qx "$$p" $(BUILD).have || echo $$p; done); \
+	rm -f $(BUILD).have; \
+	if [ -n "$$missing" ]; then \
+		echo "make deps: installing $$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+$(BUILD)/saker.bpf.o: $(BPF_SRC) $(BPF_HDRS) | $(BUILD)
+	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Iprobe -c $< -o $@
+	llvm-strip -g $@ 2>/dev/null || true
+
+$(BUILD)/saker.skel.h: $(BUILD)/saker.bpf.o
+	$(BPFTOOL) gen skeleton $< name saker_bpf > $@
+
+$(BUILD)/core/%.o: core/%.c core/*.h $(BUILD)/saker.skel.h | $(BUILD)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libsaker.so: $(CORE_OBJ)
+	$(CC) -shared -o $@ $^ $(LDLIBS)
+
+saker: $(BUILD)/core/main.o $(CORE_OBJ)
+	$(CC) -rdynamic -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/c/%.c tests/c/*.h $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/c -o $@ $< $(CORE_OBJ) $(LDLIBS)
+
+$(BUILD):
+	@mkdir -p $(BUILD)/core $(BUILD)/tests
+
+# Regenerate the pinned files (not part of a normal build).
+vmlinux:
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > probe/vmlinux.h
+evtable:
+	python3 core/gen_evtable.py ../shared/scap/event_table_full.tsv > core/evtable.c
+
+run: deps all
+	./saker $(ARGS)
+
+test: deps all $(CTEST_BIN)
+	@sh tests/run.sh
+
+bench: deps all
+	@sh tests/bench/run.sh
+
+clean:
+	rm -rf $(BUILD) saker

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * saker.h: the one boundary between the C core and LuaJIT.
+ *
+ * lua/saker/core.lua hands this file, as it is, to ffi.cdef: so it holds only
+ * stdint types, structs, enums and prototypes (no macros, no #include, no
+ * comments after the last prototype of a section that FFI would choke on).
+ * C files include <stdint.h> before it.
+ *
+ * Conventions: functions are named saker_<area>_<verb> or saker_<verb>, return
+ * an int status (>= 0 ok, < 0 error) unless they return a pointer, and hand
+ * results back through caller-owned structs. Nothing here allocates per event.
+ */
+
+enum { SAKER_ABI = 1 };
+
+int32_t saker_abi(void);  /* SAKER_ABI of the C core that was built */
+
+/* ---- context and capture (core/saker.c, core/probe.c) ------------------ */
+
+struct saker;
+
+struct saker_opts {
+	int32_t live;       /* 1: load the eBPF probe; 0: events come only from saker_inject */
+	int32_t scan_proc;  /* seed the thread and fd tables from /proc */
+	uint32_t ring_kb;   /* ring buffer size in KiB (power of two), 0 = default */
+	int32_t verbose;    /* libbpf's own messages on stderr */
+};
+
+/* One decoded event. `raw` is the event in the scap layout: the 26-byte
+ * header (ts u64, tid u64, len u32, type u16, nparams u32), then nparams
+ * u16 lengths, then the values back to back (../shared/scap/format.md §7). */
+struct saker_evt {
+	uint64_t num;        /* evt.num: 1-based sequence over the context's life */
+	uint64_t ts;         /* ns since the epoch */
+	int64_t tid;
+	const uint8_t *raw;
+	uint32_t len;        /* bytes in raw */
+	uint32_t nparams;
+	uint16_t type;       /* scap event code (event_table_full.tsv) */
+	uint16_t cpu;
+	uint32_t flags;
+};
+
+struct saker_stats {
+	uint64_t events;     /* events handed out by saker_next */
+	uint64_t received;   /* events read from the ring buffer */
+	uint64_t injected;   /* events given through saker_inject */
+	uint64_t drops;      /* ring-buffer reservation failures in the probe, all CPUs */
+	uint64_t threads;    /* entries in the thread table now */
+	uint64_t fds;        /* entries in all fd tables now */
+	uint32_t ncpus;
+	uint32_t pad;
+};
+
+/* NULL on failure, with one line in err saying what is missing. */
+struct saker *saker_open(const struct saker_opts *o, char *err, uint32_t errlen);
+void saker_close(struct saker *s);
+
+/* The next event, with the state tables updated for it; NULL when none came
+ * within timeout_ms (0: do not wait) or a signal arrived. The event, its
+ * thread and its fd stay valid until the following call. */
+const struct saker_evt *saker_next(struct saker *s, int32_t timeout_ms);
+
+/* Queue one scap-layout event, as if the probe had sent it (tests, replay).
+ * The bytes are copied. */
+int saker_inject(struct saker *s, const uint8_t *raw, uint32_t len, uint16_t cpu);
+
+int saker_stats_get(struct saker *s, struct saker_stats *out);
+uint64_t saker_cpu_drops(struct saker *s, uint32_t cpu);
+
+/* Kernel-side selection: the event types (evt.type names) the rules need.
+ * The syscalls the state tables need are always on. commit pushes the set
+ * to the probe (a no-op without one). add returns -1 for a name saker
+ * cannot capture. */
+void saker_interest_clear(struct saker *s);
+int saker_interest_add(struct saker *s, const char *evtype);
+void saker_interest_all(struct saker *s);
+int saker_interest_commit(struct saker *s);
+
+/* The last signal caught (SIGINT, SIGTERM, SIGHUP, SIGUSR1), 0 if none;
+ * reading clears it. saker_next returns NULL early when one arrives. */
+int32_t saker_signal_take(void);
+
+/* ---- event table (core/evtable.c, generated) ---------------------------- */
+
+int32_t saker_evtype_max(void);                 /* codes are 0 .. max-1 */
+const char *saker_evtype_name(uint16_t code);   /* "open", "execve", "NA" */
+int32_t saker_evtype_dir(uint16_t code);        /* '>' enter, '<' exit */
+int32_t saker_evtype_nparams(uint16_t code);
+const char *saker_evtype_param(uint16_t code, uint32_t i); /* name of parameter i, NULL past the end */
+
+/* ---- fields (core/fields.c and the state tables behind it) -------------- */
+
+enum saker_ftype {
+	SAKER_FT_NONE = 0,
+	SAKER_FT_STR = 1,      /* s, len; s[len] == 0 */
+	SAKER_FT_PATH = 2,     /* a string holding a path */
+	SAKER_FT_INT = 3,      /* n, signed */
+	SAKER_FT_UINT = 4,     /* n, as unsigned bits */
+	SAKER_FT_BOOL = 5,     /* n is 0 or 1 */
+	SAKER_FT_IPADDR = 6,   /* s holds 4 or 16 bytes, network order; len says which */
+	SAKER_FT_IPNET = 7,
+	SAKER_FT_PORT = 8,     /* n */
+	SAKER_FT_ABSTIME = 9,  /* n: ns since the epoch */
+	SAKER_FT_RELTIME = 10, /* n: ns */
+	SAKER_FT_BYTES = 11    /* s, len: raw bytes */
+};
+
+enum saker_fflags {
+	SAKER_FF_ARG_INDEX = 1,    /* takes a numeric argument: proc.aname[2] */
+	SAKER_FF_ARG_KEY = 2,      /* takes a name: evt.arg.flags, evt.arg[flags], container.mount.dest[/etc] */
+	SAKER_FF_ARG_REQUIRED = 4, /* the argument cannot be left out */
+	SAKER_FF_LIST = 8,         /* several values per event: read them with saker_field_at */
+	SAKER_FF_HIDDEN = 16       /* not listed by --list */
+};
+
+struct saker_field_info {
+	const char *name;
+	const char *desc;
+	int32_t type;              /* enum saker_ftype */
+	uint32_t flags;            /* enum saker_fflags */
+};
+
+struct saker_val {
+	const uint8_t *s;
+	int64_t n;
+	uint32_t len;
+	int32_t type;              /* enum saker_ftype of this value */
+};
+
+int32_t saker_field_count(void);
+const struct saker_field_info *saker_field_info(int32_t id);
+int32_t saker_field_find(const char *name);     /* id, or -1: no such field */
+
+/* Bind a field and its argument once, at rule load: a handle >= 0, or -1
+ * with err filled. The same (name, arg) gives the same handle. arg may be
+ * NULL. */
+int32_t saker_field_bind(struct saker *s, const char *name, const char *arg, char *err, uint32_t errlen);
+
+/* Hot path: the bound field's value for the current event. 1: present,
+ * 0: missing (<NA>). The value stays valid until the next saker_next. */
+int32_t saker_field_get(struct saker *s, int32_t h, struct saker_val *out);
+
+/* Multi-valued fields: value i (0-based); 0 past the last. */
+int32_t saker_field_at(struct saker *s, int32_t h, uint32_t i, struct saker_val *out);
+
+/* The value as Falco prints it in an output string, NUL-terminated in buf;
+ * the length, or -1 if missing. Not for the hot path. */
+int32_t saker_field_render(struct saker *s, int32_t h, char *buf, uint32_t cap);
+
+/* The current event as one line, the way `sysdig` prints it (--dump). */
+int32_t saker_dump_line(struct saker *s, char *buf, uint32_t cap);

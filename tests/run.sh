@@ -1,0 +1,47 @@
+#!/bin/sh
+# Runs every suite and sums them: C tests, busted specs (LuaJIT), live tests
+# (root and BPF), compatibility tests. The last line is "N passed, N failed".
+cd "$(dirname "$0")/.." || exit 1
+total_pass=0
+total_fail=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+add() { # suite-name passed failed
+	printf '%-12s %5d passed, %d failed\n' "$1" "$2" "$3"
+	total_pass=$((total_pass + $2))
+	total_fail=$((total_fail + $3))
+}
+
+for t in build/tests/test_*; do
+	[ -x "$t" ] || continue
+	name=$(basename "$t")
+	"$t" >"$log" 2>&1
+	rc=$?
+	cat "$log"
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
+	if [ -n "$line" ]; then
+		p=$(echo "$line" | cut -d' ' -f1); f=$(echo "$line" | cut -d' ' -f3)
+		[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+	else
+		p=0; f=1
+	fi
+	add "c/$name" "$p" "$f"
+done
+
+for suite in lua live compat; do
+	ls tests/$suite/*_spec.lua >/dev/null 2>&1 || continue
+	busted --lua=luajit -o plainTerminal tests/$suite >"$log" 2>&1
+	cat "$log"
+	line=$(grep -E '[0-9]+ successes? / [0-9]+ failures? / [0-9]+ errors?' "$log" | tail -n 1)
+	if [ -n "$line" ]; then
+		p=$(echo "$line" | sed -E 's/^[^0-9]*([0-9]+) success.*/\1/')
+		f=$(echo "$line" | sed -E 's/.* ([0-9]+) failures? \/ ([0-9]+) errors?.*/\1 \2/' | awk '{print $1 + $2}')
+	else
+		p=0; f=1
+	fi
+	add "$suite" "$p" "$f"
+done
+
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]
