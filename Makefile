@@ -34,7 +34,7 @@ help:
 
 # Every Debian package the build, the agent and the tests need.
 DEB_PKGS := make gcc clang llvm pkg-config libbpf-dev bpftool libelf-dev zlib1g-dev \
-            luajit libluajit-5.1-dev libyaml-dev lua-yaml libcurl4-openssl-dev lua-busted \
+            luajit libluajit-5.1-dev libyaml-dev lua-yaml lua-dkjson libcurl4-openssl-dev lua-busted \
             python3 runc busybox-static util-linux iproute2 procps
 deps:
 	@missing=$$(dpkg-query -W -f='$${db:Status-Abbrev} $${Package}\n' $(DEB_PKGS) 2>/dev/null \

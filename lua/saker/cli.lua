@@ -1,0 +1,78 @@
+-- SPDX-License-Identifier: Apache-2.0
+-- saker.cli: the command line, with Falco's flags where Falco has one
+-- (design.md section 2). parse(argv) -> opts, or nil and a message.
+local M = {}
+
+M.usage = [[
+Usage: saker [options]
+
+  -c FILE            config file (default /etc/saker/saker.yaml if present)
+  -r PATH            rules file or directory; repeatable, loaded in order
+                     (replaces the config's rules_files)
+  -o KEY=VALUE       set a config key by dotted path; repeatable
+  -M SECONDS         stop after this many seconds
+  -V FILE            validate rules files (repeatable, one ruleset); exit 1 on error
+  -L                 list the loaded rules
+  -l NAME            describe one rule
+  --list [SOURCE]    list the supported fields with type and description
+  -U, --unbuffered   unbuffered output
+  --dry-run          load config and rules, then exit
+  --dump             print every captured event, one line each
+  --dump-lua RULE    print the Lua code a rule compiles to
+  --version          version, engine version, probe info
+  -h, --help         this text
+]]
+
+-- Flags that take a value, and where they go.
+local valued = {
+	["-c"] = "config", ["-M"] = "duration", ["-l"] = "describe", ["--dump-lua"] = "dump_lua",
+}
+local repeated = { ["-r"] = "rules", ["-o"] = "overrides", ["-V"] = "validate" }
+local switches = {
+	["-L"] = "list_rules", ["-U"] = "unbuffered", ["--unbuffered"] = "unbuffered",
+	["--dry-run"] = "dry_run", ["--dump"] = "dump", ["--version"] = "version",
+	["-h"] = "help", ["--help"] = "help",
+}
+
+function M.parse(argv)
+	local o = { rules = {}, overrides = {}, validate = {} }
+	local i = 1
+	while argv[i] do
+		local a = argv[i]
+		local flag, inline = a:match("^(%-%-[%w%-]+)=(.*)$")
+		flag = flag or a
+		if valued[flag] or repeated[flag] then
+			local v = inline
+			if not v then
+				i = i + 1
+				v = argv[i]
+			end
+			if not v then return nil, a .. " needs a value" end
+			if valued[flag] then
+				o[valued[flag]] = v
+			else
+				local list = o[repeated[flag]]
+				list[#list + 1] = v
+			end
+		elseif switches[flag] and not inline then
+			o[switches[flag]] = true
+		elseif flag == "--list" then
+			o.list_fields = inline or true
+			if not inline and argv[i + 1] and not argv[i + 1]:match("^%-") then
+				i = i + 1
+				o.list_fields = argv[i]
+			end
+		else
+			return nil, "unknown option " .. a .. " (saker --help lists them)"
+		end
+		i = i + 1
+	end
+	if o.duration then
+		local d = tonumber(o.duration)
+		if not d or d < 0 then return nil, "-M takes a number of seconds, not " .. o.duration end
+		o.duration = d
+	end
+	return o
+end
+
+return M

@@ -1,0 +1,79 @@
+-- SPDX-License-Identifier: Apache-2.0
+-- saker.engine: the event loop. Pulls one event at a time from the C core
+-- (the core drains the ring buffer in batches), runs the rules indexed by
+-- the event's type, and hands alerts to the output channels. Nothing on the
+-- per-event path allocates; only a matching rule builds an alert.
+local core = require("saker.core")
+local alert = require("saker.alert")
+
+local M = {}
+
+local C = core.C
+local saker_next, signal_take = C.saker_next, C.saker_signal_take
+local clock = os.time
+
+local SIGHUP, SIGINT, SIGUSR1, SIGTERM = 1, 2, 10, 15
+M.SIGHUP, M.SIGUSR1 = SIGHUP, SIGUSR1
+
+-- s: context; rs: compiled ruleset (by_type); outs: output channel set.
+-- opts: {first = bool (rule_matching first), duration = seconds or nil,
+--        on_signal = function(sig) for SIGHUP/SIGUSR1}.
+-- Returns when stopped by SIGINT/SIGTERM or the duration.
+function M.run(s, rs, outs, opts)
+	local by_type = rs.by_type
+	local first = opts.first
+	local deadline = opts.duration and clock() + opts.duration
+	local n = 0
+	while true do
+		local ev = saker_next(s, 100)
+		if ev ~= nil then
+			local list = by_type[ev.type]
+			if list then
+				for i = 1, #list do
+					local r = list[i]
+					if r.match() then
+						local msg, fields = r.format()
+						outs:emit(alert.build(r, ev.ts, msg, fields))
+						if first then break end
+					end
+				end
+			end
+			n = n + 1
+			if n >= 65536 then
+				n = 0
+				if deadline and clock() >= deadline then return "duration" end
+			end
+		else
+			local sig = signal_take()
+			if sig == SIGINT or sig == SIGTERM then return "signal" end
+			if sig ~= 0 and opts.on_signal then
+				local new = opts.on_signal(sig)
+				if new then by_type = new.by_type end
+			end
+			if deadline and clock() >= deadline then return "duration" end
+			outs:flush()
+		end
+	end
+end
+
+-- --dump: every event, one line each, the way sysdig prints them.
+function M.dump(s, opts)
+	local buf = core.ffi.new("char[?]", 8192)
+	local deadline = opts.duration and clock() + opts.duration
+	local out = io.stdout
+	while true do
+		local ev = saker_next(s, 100)
+		if ev ~= nil then
+			local n = C.saker_dump_line(s, buf, 8192)
+			if n > 0 then out:write(core.ffi.string(buf, n), "\n") end
+			if opts.unbuffered then out:flush() end
+		else
+			local sig = signal_take()
+			if sig == SIGINT or sig == SIGTERM then return end
+			if deadline and clock() >= deadline then return end
+			out:flush()
+		end
+	end
+end
+
+return M
