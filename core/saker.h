@@ -151,3 +151,39 @@ int32_t saker_field_render(struct saker *s, int32_t h, char *buf, uint32_t cap);
 
 /* The current event as one line, the way `sysdig` prints it (--dump). */
 int32_t saker_dump_line(struct saker *s, char *buf, uint32_t cap);
+
+/* ---- matching (core/match.c): helpers for compiled rule conditions ------ */
+
+enum saker_strset_kind {
+	SAKER_SET_EXACT = 0,   /* `in`, `intersects`: the value is one of the items */
+	SAKER_SET_PATHS = 1    /* `pmatch`: the value is an item or a path below one */
+};
+
+struct saker_strset;
+struct saker_strset *saker_strset_new(int32_t kind);
+int saker_strset_add(struct saker_strset *set, const char *s, uint32_t len);
+int32_t saker_strset_has(const struct saker_strset *set, const uint8_t *s, uint32_t len);
+void saker_strset_free(struct saker_strset *set);
+
+int32_t saker_match_contains(const uint8_t *s, uint32_t len, const char *k, uint32_t klen);
+int32_t saker_match_icontains(const uint8_t *s, uint32_t len, const char *k, uint32_t klen);
+int32_t saker_match_endswith(const uint8_t *s, uint32_t len, const char *k, uint32_t klen);
+int32_t saker_match_glob(const char *pat, const uint8_t *s, uint32_t len, int32_t icase); /* fnmatch */
+int32_t saker_match_ipnet(const uint8_t *a, uint32_t alen, const uint8_t *net, uint32_t nlen, uint32_t bits);
+
+struct saker_regex;  /* POSIX ERE, anchored at both ends */
+struct saker_regex *saker_regex_new(const char *pat, char *err, uint32_t errlen);
+int32_t saker_regex_match(const struct saker_regex *r, const uint8_t *s, uint32_t len);
+void saker_regex_free(struct saker_regex *r);
+
+enum saker_xform_kind {
+	SAKER_XF_TOLOWER = 1,
+	SAKER_XF_TOUPPER = 2,
+	SAKER_XF_B64 = 3,
+	SAKER_XF_BASENAME = 4,
+	SAKER_XF_LEN = 5
+};
+
+/* Apply a transformer to in, writing out (out may be in); buf (cap bytes)
+ * holds the result when it is a new string. 1: done, 0: no value. */
+int32_t saker_xform(int32_t kind, const struct saker_val *in, struct saker_val *out, uint8_t *buf, uint32_t cap);
