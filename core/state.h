@@ -57,11 +57,15 @@ struct fdinfo {
 	uint8_t type;            /* enum fd_type */
 	uint8_t l4proto;         /* SCAP_L4_*: 0 unknown, 1 tcp, 2 udp, 3 icmp, 4 raw */
 	uint8_t family;          /* PPM_AF_* for sockets, 0 otherwise */
-	uint8_t is_server;       /* bound/listening socket, or accepted side */
+	uint8_t is_server;       /* this process is the server end (listen/accept) */
 	uint32_t flags;          /* PPM_O_* open flags (PPM_O_CLOEXEC included) */
 	struct pstr name;        /* fd.name: absolute path, "memfd:x", tuple text, ... */
-	uint8_t sip[16], dip[16];/* network order; 4 bytes used for ipv4 */
-	uint16_t sport, dport;   /* host order */
+	/* Falco's client/server view of a connection: for connect the local end
+	 * is the client, for accept the remote end is. Unbound/listening
+	 * sockets have only the server side (sip/sport). IPs in network order,
+	 * 4 bytes used for ipv4; ports in host order. */
+	uint8_t cip[16], sip[16];
+	uint16_t cport, sport;
 	uint32_t dev;
 	uint64_t ino;
 	uint64_t usrc, udst;     /* unix sockets: kernel pointers */
@@ -228,7 +232,7 @@ struct fdinfo *fd_add(struct saker *s, uint32_t files, int64_t fd); /* replaces 
 void fd_remove(struct saker *s, uint32_t files, int64_t fd);
 void fd_close_on_exec(struct saker *s, uint32_t files);
 struct fdinfo *fd_lookup(struct saker *s, uint32_t files, int64_t fd);
-/* Socket name as Falco writes fd.name ("1.2.3.4:5->6.7.8.9:10"). */
+/* Socket name as Falco writes fd.name ("cip:cport->sip:sport"). */
 void fd_set_tuple_name(struct saker *s, struct fdinfo *f);
 
 /* Resolve path against dir (absolute, ending in '/') into out (cap bytes),
