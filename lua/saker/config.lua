@@ -1,0 +1,359 @@
+-- SPDX-License-Identifier: Apache-2.0
+-- saker.config: falco.yaml-style configuration. Defaults, then the file,
+-- then `-o key.path=value` overrides, with the key names of falco.yaml.
+--
+-- M.load(path_or_nil, overrides) -> cfg, diags   or nil, diags
+--   path nil: defaults (and overrides) only; M.default_path() finds the
+--   file the CLI uses when -c is not given.
+--   overrides: list of "key.path=value" strings. The value is read as YAML
+--   (`true`, `5`, `[a, b]`, `{k: v}`, `"quoted"`). A path segment may be
+--   indexed: `list[0]=x` sets an element (0-based, as Falco), and
+--   `list[]=x` appends one (a saker addition: Falco has no append).
+-- diags: { level = "error"|"warning", file=, line=, col=, msg=, code= };
+-- errors (bad YAML, a value of the wrong type, an invalid value) make
+-- load return nil; unknown keys are warnings and their values are kept.
+-- `rules_file` (Falco's old spelling) is read as `rules_files`.
+local yaml = require("saker.yaml")
+
+local M = {}
+
+local type, pairs, ipairs, tostring, tonumber = type, pairs, ipairs, tostring, tonumber
+local fmt, match, lower = string.format, string.match, string.lower
+local next = next
+
+local function home()
+	if SAKER_HOME then return SAKER_HOME end
+	local src = debug.getinfo(1, "S").source:sub(2)
+	return src:match("^(.*)/lua/saker/config%.lua$") or "."
+end
+M.home = home()
+
+-- The schema is the shape of the defaults: a key's type is the type of its
+-- default, a table is a map of keys, except where marked below.
+
+local function defaults()
+	return {
+		rules_files = { M.home .. "/rules" },
+		rules = {},
+		priority = "debug",
+		json_output = false,
+		json_include_output_property = true,
+		json_include_tags_property = true,
+		json_include_output_fields_property = true,
+		time_format_iso_8601 = false,
+		buffered_outputs = false,
+		rule_matching = "all",
+		watch_config_files = true,
+		log_level = "info",
+		log_stderr = true,
+		log_syslog = false,
+		stdout_output = { enabled = true },
+		file_output = { enabled = false, keep_alive = false, filename = "./events.txt" },
+		syslog_output = { enabled = false },
+		program_output = { enabled = false, keep_alive = false, program = "" },
+		http_output = {
+			enabled = false, url = "", user_agent = "saker", insecure = false,
+			ca_cert = "", ca_bundle = "", ca_path = "/etc/ssl/certs", mtls = false,
+			client_cert = "", client_key = "", compress_uploads = false, keep_alive = false,
+		},
+		grpc_output = { enabled = false },
+		grpc = { enabled = false, bind_address = "unix:///run/saker/saker.sock", threadiness = 0 },
+		syscall_event_drops = {
+			threshold = 0.1, actions = { "log", "alert" }, rate = 0.03333, max_burst = 1,
+		},
+		webserver = {
+			enabled = false, listen_port = 8765, listen_address = "0.0.0.0",
+			prometheus_metrics_enabled = false,
+		},
+		metrics = { enabled = false, interval = "1h" },
+		saker = {},
+	}
+end
+
+-- Lists of strings, open maps (any keys) and free-form values.
+local SCHEMA_LISTS = { rules_files = true, ["syscall_event_drops.actions"] = true }
+local SCHEMA_FREE = { saker = true }
+local SCHEMA_ANY = { rules = true }
+
+local function kind_of(path, v)
+	if SCHEMA_LISTS[path] then return "list" end
+	if SCHEMA_ANY[path] then return "any" end
+	if SCHEMA_FREE[path] then return "free" end
+	local t = type(v)
+	if t == "table" then return "map" end
+	return t -- boolean, number, string
+end
+
+function M.defaults()
+	return defaults()
+end
+
+function M.default_path()
+	for _, p in ipairs({ "/etc/saker/saker.yaml", "./saker.yaml" }) do
+		local f = io.open(p, "rb")
+		if f then
+			f:close()
+			return p
+		end
+	end
+	return nil
+end
+
+local function add(diags, level, code, msg, file, line, col)
+	diags[#diags + 1] = { level = level, code = code, msg = msg, file = file, line = line, col = col }
+end
+
+local TYPE_NAME = {
+	boolean = "a boolean", number = "a number", string = "a string", map = "a mapping",
+	list = "a list of strings",
+}
+
+-- The boolean spellings falco.yaml's reader (yaml-cpp) accepts.
+local BOOLS = {
+	y = true, Y = true, yes = true, Yes = true, YES = true, on = true, On = true, ON = true,
+	n = false, N = false, no = false, No = false, NO = false, off = false, Off = false,
+	OFF = false,
+}
+
+-- Check a plain value against the kind expected at path. Returns the value
+-- to store (strings accept any scalar, as falco.yaml's readers do) or nil,
+-- message.
+local function coerce(kind, v)
+	if kind == "any" then return v end
+	local t = type(v)
+	if kind == "string" then
+		if t == "string" then return v end
+		if t == "number" or t == "boolean" then return tostring(v) end
+	elseif kind == "number" then
+		if t == "number" then return v end
+	elseif kind == "boolean" then
+		if t == "boolean" then return v end
+		if t == "string" and BOOLS[v] ~= nil then return BOOLS[v] end
+	elseif kind == "list" then
+		if t == "table" and (#v > 0 or next(v) == nil) then
+			local out = {}
+			for i, e in ipairs(v) do
+				local te = type(e)
+				if te ~= "string" and te ~= "number" then return nil end
+				out[i] = tostring(e)
+			end
+			return out
+		end
+		if t == "string" then return { v } end
+	elseif kind == "map" or kind == "free" then
+		if t == "table" and #v == 0 then return v end
+	end
+	return nil
+end
+
+-- Merge a node of the file into cfg[key], following the schema in def.
+local function merge_node(cfg, def, key, node, path, file, diags)
+	local kind = def ~= nil and kind_of(path, def) or nil
+	if kind == nil then
+		add(diags, "warning", "CONFIG_UNKNOWN_KEY", fmt("Unknown configuration key '%s'", path),
+			file, node.line, node.col)
+		cfg[key] = yaml.plain(node)
+		return
+	end
+	if node.kind == "scalar" and not node.quoted and yaml.scalar(node) == nil then
+		return -- null: keep the default
+	end
+	if kind == "map" and node.kind == "map" then
+		for i = 1, #node.keys do
+			local k = node.keys[i]
+			if k.kind == "scalar" then
+				merge_node(cfg[key], def[k.value], k.value, node.values[i],
+					path .. "." .. k.value, file, diags)
+			end
+		end
+		return
+	end
+	local v, ok = yaml.plain(node), nil
+	ok = coerce(kind, v)
+	if ok == nil then
+		add(diags, "error", "CONFIG_TYPE", fmt("Key '%s' must be %s", path,
+			TYPE_NAME[kind] or kind), file, node.line, node.col)
+		return
+	end
+	cfg[key] = ok
+end
+
+local function merge_file(cfg, path, diags)
+	local f, err = io.open(path, "rb")
+	if not f then
+		add(diags, "error", "CONFIG_READ", "Could not read configuration file: " .. tostring(err),
+			path)
+		return
+	end
+	local text = f:read("*a")
+	f:close()
+	local docs, perr = yaml.load(text, path)
+	if not docs then
+		add(diags, "error", "CONFIG_YAML_PARSE", perr.msg, path, perr.line, perr.col)
+		return
+	end
+	local root = docs[1]
+	if root == nil or (root.kind == "scalar" and yaml.scalar(root) == nil) then return end
+	if root.kind ~= "map" then
+		add(diags, "error", "CONFIG_YAML_VALIDATE", "Configuration is not a YAML mapping",
+			path, root.line, root.col)
+		return
+	end
+	local def = defaults()
+	for i = 1, #root.keys do
+		local k = root.keys[i]
+		if k.kind == "scalar" then
+			local name = k.value == "rules_file" and "rules_files" or k.value
+			merge_node(cfg, def[name], name, root.values[i], name, path, diags)
+		end
+	end
+end
+
+-- Split "a.b[1].c[]" into { "a", "b", 2, "c", "[]" } (indexes 1-based).
+local function split_path(s)
+	local out = {}
+	for seg in (s .. "."):gmatch("([^.]*)%.") do
+		local name, rest = match(seg, "^([^%[%]]+)(.*)$")
+		if not name then return nil end
+		out[#out + 1] = name
+		while rest ~= "" do
+			local idx, more = match(rest, "^%[(%d*)%](.*)$")
+			if not idx then return nil end
+			out[#out + 1] = idx == "" and "[]" or tonumber(idx) + 1
+			rest = more
+		end
+	end
+	return out
+end
+
+local function override(cfg, opt, diags)
+	local key, value = match(opt, "^([^=]+)=(.*)$")
+	local segs = key and split_path(key)
+	if not segs then
+		add(diags, "error", "CONFIG_OPTION", fmt("Invalid option '%s': expected key.path=value", opt),
+			"-o")
+		return
+	end
+	if segs[1] == "rules_file" then segs[1] = "rules_files" end
+	local v
+	local docs, perr = yaml.load(value, "-o")
+	if not docs then
+		add(diags, "error", "CONFIG_OPTION", fmt("Invalid value in '%s': %s", opt, perr.msg), "-o")
+		return
+	end
+	if docs[1] then v = yaml.plain(docs[1]) end
+	if v == nil then v = "" end
+	-- walk to the parent, creating maps and lists as needed
+	local def = defaults()
+	local t, d, path = cfg, def, ""
+	for i = 1, #segs - 1 do
+		local s = segs[i]
+		path = type(s) == "number" and path .. "[" .. (s - 1) .. "]"
+			or (path == "" and s or path .. "." .. s)
+		if type(t[s]) ~= "table" then t[s] = {} end
+		t = t[s]
+		d = type(d) == "table" and d[s] or nil
+	end
+	local last = segs[#segs]
+	if last == "[]" then last = #t + 1 end
+	local full = type(last) == "number" and path or (path == "" and last or path .. "." .. last)
+	local kind
+	if type(last) == "number" then
+		kind = SCHEMA_LISTS[full] and "string" or nil
+	else
+		kind = d ~= nil and kind_of(full, d[last]) or nil
+		if d ~= nil and d[last] == nil then kind = nil end
+	end
+	if type(last) ~= "number" and (d == nil or d[last] == nil) then
+		add(diags, "warning", "CONFIG_UNKNOWN_KEY", fmt("Unknown configuration key '%s'", full),
+			"-o")
+	end
+	if kind then
+		local ok = coerce(kind, v)
+		if ok == nil then
+			add(diags, "error", "CONFIG_TYPE", fmt("Option '%s' must be %s (-o '%s')", full,
+				TYPE_NAME[kind] or kind, opt), "-o")
+			return
+		end
+		v = ok
+	end
+	t[last] = v
+end
+
+local PRIORITY = {
+	emergency = "Emergency", alert = "Alert", critical = "Critical", error = "Error",
+	warning = "Warning", notice = "Notice", informational = "Informational",
+	info = "Informational", debug = "Debug",
+}
+local LOG_LEVELS = {
+	emergency = true, alert = true, critical = true, error = true, warning = true,
+	notice = true, info = true, debug = true,
+}
+local DROP_ACTIONS = { ignore = true, log = true, alert = true, exit = true }
+
+-- Checks of values (not types), once everything is merged.
+local function validate(cfg, diags, file)
+	local function bad(msg) add(diags, "error", "CONFIG_VALUE", msg, file) end
+	if not PRIORITY[lower(cfg.priority)] then
+		bad(fmt("Invalid priority '%s'", cfg.priority))
+	end
+	if cfg.rule_matching ~= "all" and cfg.rule_matching ~= "first" then
+		bad(fmt("rule_matching must be 'all' or 'first', not '%s'", cfg.rule_matching))
+	end
+	if not LOG_LEVELS[lower(cfg.log_level)] then
+		bad(fmt("Invalid log_level '%s'", cfg.log_level))
+	end
+	local d = cfg.syscall_event_drops
+	if type(d.threshold) ~= "number" or d.threshold < 0 or d.threshold > 1 then
+		bad("syscall event drops threshold must be a double in the range [0, 1]")
+	end
+	local has = {}
+	for _, a in ipairs(d.actions) do
+		if not DROP_ACTIONS[a] then bad(fmt("Unknown syscall event drop action '%s'", a)) end
+		has[a] = true
+	end
+	if has.ignore and #d.actions > 1 then
+		bad("syscall event drop action \"ignore\" cannot be combined with other actions")
+	end
+	if type(cfg.rules) ~= "table" then
+		bad("'rules' must be a list of {enable: ...} / {disable: ...} entries")
+		return
+	end
+	for _, e in ipairs(cfg.rules) do
+		local sel = type(e) == "table" and (e.enable or e.disable)
+		local ok = sel and type(sel) == "table" and (type(sel.rule) == "string"
+			or type(sel.tag) == "string")
+		if not ok then
+			bad("each 'rules' entry must be {enable: {rule: NAME}} or {disable: {tag: TAG}} (rule or tag)")
+			return
+		end
+	end
+end
+
+-- Normalized minimum priority name ("Warning") of a config.
+function M.priority(cfg)
+	return PRIORITY[lower(cfg.priority)]
+end
+
+function M.load(path, overrides)
+	local diags = {}
+	local cfg = defaults()
+	if path then merge_file(cfg, path, diags) end
+	for _, opt in ipairs(overrides or {}) do override(cfg, opt, diags) end
+	for _, d in ipairs(diags) do
+		if d.level == "error" then return nil, diags end
+	end
+	validate(cfg, diags, path)
+	for _, d in ipairs(diags) do
+		if d.level == "error" then return nil, diags end
+	end
+	return cfg, diags
+end
+
+function M.format_diag(d)
+	local where = d.file or "<config>"
+	if d.line then where = where .. ":" .. d.line .. ":" .. (d.col or 1) end
+	return fmt("%s: %s: %s", where, d.level, d.msg)
+end
+
+return M
