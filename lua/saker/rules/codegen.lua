@@ -1,0 +1,248 @@
+-- SPDX-License-Identifier: Apache-2.0
+-- saker.rules.codegen: checked tree -> Lua source -> match function.
+--
+-- The source of one rule (chunk name "=rule: <name>"):
+--
+--   local R, V, S, B, XS = ...          -- runtime helpers, values, sets, buffers, transformers
+--   local s, get, ... = R.s, R.get, ...  -- helpers hoisted as upvalues
+--   return function()
+--     return <expr>
+--   end
+--
+--   expr  := term { "and" term } | term { "or" term } | "not" term | "(" expr ")"
+--   term  := fetch "and" test
+--   fetch := get(s, H, V[i]) == 1                    (H: the bound handle, inlined)
+--          | xget(H, V[i], XS[i], B[i])              (field with transformers)
+--   test  := t_eq(V[i], "const", n) | n_lt(V[i], 42) | t_set(V[i], S[j]) | ...
+--   list fields: any(H, V[i], XS[i], B[i], neg, test, a, b, c)   (any value matches)
+--
+-- V[i] is one preallocated struct saker_val per field reference; string
+-- constants are Lua literals (FFI passes them to memcmp without a copy);
+-- sets, regexes and number sets live in S. Nothing here allocates per event.
+local core = require("saker.core")
+local ffi = core.ffi
+local C = core.C
+
+local M = {}
+
+M.MAX_DEPTH = 150
+local XBUF = 4096
+
+local fmt, concat = string.format, table.concat
+
+-- ---- runtime: helpers bound to one context ------------------------------
+
+function M.runtime(s)
+	local get, at, xform = C.saker_field_get, C.saker_field_at, C.saker_xform
+	local memcmp = ffi.C.memcmp
+	local m_contains, m_icontains = C.saker_match_contains, C.saker_match_icontains
+	local m_endswith, m_glob = C.saker_match_endswith, C.saker_match_glob
+	local m_regex, m_set, m_ipnet = C.saker_regex_match, C.saker_strset_has, C.saker_match_ipnet
+	local R = { s = s, get = get, at = at }
+
+	function R.xget(h, v, xs, buf)
+		if get(s, h, v) ~= 1 then return false end
+		for i = 1, #xs do
+			if xform(xs[i], v, v, buf, XBUF) ~= 1 then return false end
+		end
+		return true
+	end
+
+	function R.any(h, v, xs, buf, neg, test, a, b, c)
+		local i = 0
+		while at(s, h, i, v) == 1 do
+			local ok = true
+			for j = 1, #xs do
+				if xform(xs[j], v, v, buf, XBUF) ~= 1 then ok = false; break end
+			end
+			if ok and test(v, a, b, c) ~= neg then return true end
+			i = i + 1
+		end
+		return false
+	end
+
+	function R.t_eq(v, k, n) return v.len == n and memcmp(v.s, k, n) == 0 end
+	function R.t_contains(v, k, n) return m_contains(v.s, v.len, k, n) ~= 0 end
+	function R.t_icontains(v, k, n) return m_icontains(v.s, v.len, k, n) ~= 0 end
+	function R.t_startswith(v, k, n) return v.len >= n and memcmp(v.s, k, n) == 0 end
+	function R.t_endswith(v, k, n) return m_endswith(v.s, v.len, k, n) ~= 0 end
+	function R.t_glob(v, pat, icase) return m_glob(pat, v.s, v.len, icase) ~= 0 end
+	function R.t_regex(v, re) return m_regex(re, v.s, v.len) ~= 0 end
+	function R.t_set(v, set) return m_set(set, v.s, v.len) ~= 0 end
+	function R.n_eq(v, x) return v.n == x end
+	function R.n_lt(v, x) return v.n < x end
+	function R.n_le(v, x) return v.n <= x end
+	function R.n_gt(v, x) return v.n > x end
+	function R.n_ge(v, x) return v.n >= x end
+	function R.n_in(v, t) return t[tonumber(v.n)] == true end
+	function R.b_eq(v, b) return (v.n ~= 0) == b end
+	function R.ip_eq(v, k, n, bits) return m_ipnet(v.s, v.len, k, n, bits) ~= 0 end
+	function R.ip_in(v, nets)
+		for i = 1, #nets do
+			local x = nets[i]
+			if m_ipnet(v.s, v.len, x.addr, #x.addr, x.bits) ~= 0 then return true end
+		end
+		return false
+	end
+	R.names = { "s", "get", "at", "xget", "any", "t_eq", "t_contains", "t_icontains",
+		"t_startswith", "t_endswith", "t_glob", "t_regex", "t_set", "n_eq", "n_lt", "n_le",
+		"n_gt", "n_ge", "n_in", "b_eq", "ip_eq", "ip_in" }
+	return R
+end
+
+-- ---- code generation ------------------------------------------------------
+
+local Gen = {}
+Gen.__index = Gen
+
+local function q(str) return fmt("%q", str) end
+
+local function num(x)
+	if x == math.floor(x) and math.abs(x) < 2 ^ 53 then return fmt("%d", x) end
+	return fmt("%.17g", x)
+end
+
+-- A constant that must live in S (sets, regexes, number sets, nets); j.
+function Gen:keep(obj)
+	local S = self.S
+	S[#S + 1] = obj
+	return #S
+end
+
+-- The slot of a field reference: its V[i] (and B[i], XS[i] with transformers).
+function Gen:slot(F)
+	local i = #self.V + 1
+	self.V[i] = ffi.new("struct saker_val")
+	self.XS[i] = F.xk
+	if #F.xk > 0 then self.B[i] = ffi.new("uint8_t[?]", XBUF) end
+	return i
+end
+
+local function fetch(F, i)
+	if #F.xk == 0 then return fmt("get(s,%d,V[%d])==1", F.h, i) end
+	return fmt("xget(%d,V[%d],XS[%d],B[%d])", F.h, i, i, i)
+end
+
+local STR_TEST = { ["="] = "t_eq", ["!="] = "t_eq", contains = "t_contains",
+	bcontains = "t_contains", icontains = "t_icontains", startswith = "t_startswith",
+	bstartswith = "t_startswith", endswith = "t_endswith" }
+local NUM_TEST = { ["="] = "n_eq", ["!="] = "n_eq", ["<"] = "n_lt", ["<="] = "n_le",
+	[">"] = "n_gt", [">="] = "n_ge" }
+
+-- The test of a cmp node as (helper name, argument list text, negate).
+function Gen:test(n, rhs_slot)
+	local op, class = n.op, n.class
+	local neg = op == "!="
+	if n.consts then
+		if class == "str" then
+			local set = ffi.gc(C.saker_strset_new(op == "pmatch" and C.SAKER_SET_PATHS or C.SAKER_SET_EXACT),
+				C.saker_strset_free)
+			for _, c in ipairs(n.consts) do C.saker_strset_add(set, c, #c) end
+			return "t_set", fmt("S[%d]", self:keep(set)), false
+		elseif class == "num" or class == "bool" then
+			local t = {}
+			for _, c in ipairs(n.consts) do
+				if type(c) == "boolean" then t[c and 1 or 0] = true else t[c] = true end
+			end
+			return "n_in", fmt("S[%d]", self:keep(t)), false
+		end
+		return "ip_in", fmt("S[%d]", self:keep(n.consts)), false
+	end
+	if rhs_slot then
+		if class == "str" then
+			return STR_TEST[op], fmt("V[%d].s,V[%d].len", rhs_slot, rhs_slot), neg
+		elseif class == "ip" then
+			return "ip_eq", fmt("V[%d].s,V[%d].len,V[%d].len*8", rhs_slot, rhs_slot, rhs_slot), neg
+		end
+		return NUM_TEST[op], fmt("V[%d].n", rhs_slot), neg
+	end
+	local k = n.const
+	if class == "str" then
+		if op == "glob" or op == "iglob" then
+			return "t_glob", fmt("%s,%d", q(k), op == "iglob" and 1 or 0), false
+		elseif op == "regex" then
+			local err = ffi.new("char[256]")
+			local re = C.saker_regex_new(k, err, 256)
+			if re == nil then
+				error({ msg = "invalid regex '" .. k .. "': " .. ffi.string(err), pos = n.value.pos,
+					src = n.src }, 0)
+			end
+			return "t_regex", fmt("S[%d]", self:keep(ffi.gc(re, C.saker_regex_free))), false
+		end
+		return STR_TEST[op], fmt("%s,%d", q(k), #k), neg
+	elseif class == "num" then
+		return NUM_TEST[op], num(k), neg
+	elseif class == "bool" then
+		return "b_eq", tostring(k), neg
+	end
+	return "ip_eq", fmt("%s,%d,%d", q(k.addr), #k.addr, k.bits), neg
+end
+
+function Gen:cmp(n)
+	local F = n.field
+	local i = self:slot(F)
+	if n.op == "exists" then
+		if F.list then return fmt("at(s,%d,0,V[%d])==1", F.h, i) end
+		return fmt("get(s,%d,V[%d])==1", F.h, i)
+	end
+	local pre, rj = "", nil
+	if n.rhs then
+		rj = self:slot(n.rhs)
+		pre = fetch(n.rhs, rj) .. " and "
+	end
+	local helper, args, neg = self:test(n, rj)
+	if F.list then
+		return pre .. fmt("any(%d,V[%d],XS[%d],B[%d],%s,%s,%s)", F.h, i, i, i, tostring(neg), helper, args)
+	end
+	local test = fmt("%s(V[%d],%s)", helper, i, args)
+	if neg then test = "not " .. test end
+	return fetch(F, i) .. " and " .. pre .. test
+end
+
+-- Flattened expression text of node n.
+function Gen:expr(n, depth)
+	if depth > M.MAX_DEPTH then
+		error({ msg = "condition nests deeper than " .. M.MAX_DEPTH .. " levels after macro expansion",
+			pos = n.pos, src = n.src }, 0)
+	end
+	local k = n.k
+	if k == "and" or k == "or" then
+		local parts = {}
+		local function add(a)
+			if a.k == k then
+				for _, b in ipairs(a.args) do add(b) end
+			else
+				parts[#parts + 1] = "(" .. self:expr(a, depth + 1) .. ")"
+			end
+		end
+		add(n)
+		return concat(parts, " " .. k .. " ")
+	elseif k == "not" then
+		if n.arg.k == "not" then return self:expr(n.arg.arg, depth + 1) end
+		return "not (" .. self:expr(n.arg, depth + 1) .. ")"
+	end
+	return self:cmp(n)
+end
+
+-- Generate and load the match function of one rule.
+-- Returns { fn =, lua = source } or raises { msg =, pos =, src = }.
+function M.rule(R, name, tree)
+	local g = setmetatable({ V = {}, S = {}, B = {}, XS = {} }, Gen)
+	local body = g:expr(tree, 0)
+	local hoist = {}
+	for _, h in ipairs(R.names) do hoist[#hoist + 1] = fmt("local %s = R.%s", h, h) end
+	local src = concat({
+		"-- rule: " .. name:gsub("\n", " "),
+		"local R, V, S, B, XS = ...",
+		concat(hoist, "\n"),
+		"return function()",
+		"\treturn " .. body,
+		"end", "" }, "\n")
+	local chunk, err = load(src, "=rule: " .. name)
+	if not chunk then
+		error({ msg = "generated code does not load: " .. tostring(err), pos = tree.pos, src = tree.src }, 0)
+	end
+	return { fn = chunk(R, g.V, g.S, g.B, g.XS), lua = src, refs = g.V, sets = g.S }
+end
+
+return M

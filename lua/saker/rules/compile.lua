@@ -1,0 +1,279 @@
+-- SPDX-License-Identifier: Apache-2.0
+-- saker.rules.compile: the loader's ruleset -> compiled rules for the engine.
+--
+--   compiled = {
+--     rules    = { { name, priority, priority_num, tags, source, desc, enabled,
+--                    match = function() -> bool, format = function() -> text, fields,
+--                    output_keys = { key, ... }, evttypes = { [code] = true } | nil,
+--                    lua = "generated source" } },
+--     by_type  = { [code] = { rule, ... } }   every code 0..max-1, enabled rules in order
+--     interest = { "open", ... } | "all"
+--   }
+--
+-- Passes per rule: parse (parse.lua) -> expand macros, lists, exceptions
+-- (expand.lua) -> check fields and operators (check.lua) -> event types
+-- (here) -> generate and load Lua (codegen.lua); output strings go through
+-- output.lua. Diagnostics: { level, file, line, col, offset, msg, item, name, code }.
+local core = require("saker.core")
+local parse = require("saker.rules.parse")
+local expand = require("saker.rules.expand")
+local check = require("saker.rules.check")
+local codegen = require("saker.rules.codegen")
+local output = require("saker.rules.output")
+local ffi = core.ffi
+local C = core.C
+
+local M = {}
+
+-- ---- locations ------------------------------------------------------------
+
+-- file/line/col of offset `pos` of the text that starts at loc.
+local function locate(loc, text, pos)
+	loc = loc or {}
+	local line, col = loc.line, loc.col
+	if text and pos and line then
+		local before = text:sub(1, pos)
+		local nl = select(2, before:gsub("\n", ""))
+		if nl == 0 then
+			col = (col or 1) + pos
+		else
+			line = line + nl
+			col = #before - (before:match(".*()\n") or 0) + 1
+		end
+	end
+	return loc.file, line, col
+end
+
+local function diag(diags, level, code, e, rule, text)
+	local src = e.src or { item = "rule", name = rule and rule.name, loc = rule and rule.cond_loc }
+	local file, line, col = locate(src.loc, src.text or text, e.pos)
+	local msg = e.msg
+	if src.item == "macro" and rule then
+		msg = msg .. " (in macro '" .. tostring(src.name) .. "')"
+	elseif src.exception then
+		msg = msg .. " (in exception '" .. tostring(src.exception) .. "')"
+	end
+	diags[#diags + 1] = { level = level, code = code, file = file, line = line, col = col,
+		offset = e.pos, msg = msg, item = rule and "rule" or src.item,
+		name = rule and rule.name or src.name }
+end
+
+-- ---- event types ----------------------------------------------------------
+
+local function evtable()
+	local max = C.saker_evtype_max()
+	local by_name, all, names = {}, {}, {}
+	for code = 0, max - 1 do
+		local p = C.saker_evtype_name(code)
+		local name = p ~= nil and ffi.string(p) or "NA"
+		names[code] = name
+		if name ~= "NA" then
+			by_name[name] = by_name[name] or {}
+			table.insert(by_name[name], code)
+			all[code] = true
+		end
+	end
+	return { max = max, by_name = by_name, all = all, names = names }
+end
+M.evtable = evtable
+
+local function union(a, b)
+	if a == b then return a end
+	local out = {}
+	for k in pairs(a) do out[k] = true end
+	for k in pairs(b) do out[k] = true end
+	return out
+end
+
+local function inter(a, b, ALL)
+	if a == ALL then return b end
+	if b == ALL then return a end
+	local out = {}
+	for k in pairs(a) do if b[k] then out[k] = true end end
+	return out
+end
+
+local function minus(a, b)
+	local out = {}
+	for k in pairs(a) do if not b[k] then out[k] = true end end
+	return out
+end
+
+-- (pos, neg): the codes on which n, and on which `not n`, can be true.
+local function types_of(n, et)
+	local ALL = et.all
+	if n.k == "and" or n.k == "or" then
+		local p, q = types_of(n.args[1], et)
+		for i = 2, #n.args do
+			local p2, q2 = types_of(n.args[i], et)
+			if n.k == "and" then
+				p, q = inter(p, p2, ALL), union(q, q2)
+			else
+				p, q = union(p, p2), inter(q, q2, ALL)
+			end
+		end
+		return p, q
+	elseif n.k == "not" then
+		local p, q = types_of(n.arg, et)
+		return q, p
+	end
+	local F = n.field
+	if F.name ~= "evt.type" or F.arg or #F.xf > 0 or n.rhs then return ALL, ALL end
+	local set = {}
+	local function add(name)
+		for _, c in ipairs(et.by_name[name] or {}) do set[c] = true end
+	end
+	if n.op == "=" or n.op == "!=" then
+		add(n.const)
+	elseif n.op == "in" or n.op == "intersects" then
+		for _, v in ipairs(n.consts) do add(v) end
+	else
+		return ALL, ALL
+	end
+	if n.op == "!=" then return minus(ALL, set), set end
+	return set, minus(ALL, set)
+end
+M.types_of = types_of
+
+-- ---- rules ----------------------------------------------------------------
+
+local function is_enabled(rule, opts)
+	local en
+	if opts.enabled then en = opts.enabled(rule) else en = rule.enabled ~= false end
+	if en == nil then en = rule.enabled ~= false end
+	if en and opts.min_priority_num and rule.priority_num
+		and rule.priority_num > opts.min_priority_num then
+		en = false
+	end
+	return en
+end
+
+-- Compile one rule; returns the compiled rule or nil (diags filled).
+local function rule_one(ctx, rule, diags)
+	local text = tostring(rule.condition or "")
+	local src = { item = "rule", name = rule.name, loc = rule.cond_loc or rule.loc, text = text }
+	local tree, msg, pos = parse.condition(text, src)
+	if not tree then
+		diag(diags, "error", "parse", { msg = msg, pos = pos, src = src }, rule)
+		return nil
+	end
+	local ok, res = pcall(function()
+		local full = ctx.exp:rule(rule, tree)
+		ctx.chk:tree(full)
+		return full
+	end)
+	if not ok then
+		if type(res) ~= "table" then error(res, 0) end
+		if res.unknown_field and rule.skip_if_unknown_filter then
+			diag(diags, "warning", "skip_unknown_filter", {
+				msg = res.msg .. ": rule skipped (skip-if-unknown-filter)", pos = res.pos, src = res.src }, rule)
+		else
+			diag(diags, "error", res.unknown_field and "unknown_field" or "condition", res, rule)
+		end
+		return nil
+	end
+	local full = res
+	local types = types_of(full, ctx.et)
+	local cg
+	ok, res = pcall(codegen.rule, ctx.R, tostring(rule.name), full)
+	if not ok then
+		if type(res) ~= "table" then error(res, 0) end
+		diag(diags, "error", "codegen", res, rule)
+		return nil
+	end
+	cg = res
+	local fmt_, omsg, opos = output.compile(ctx.s, rule.output)
+	if not fmt_ then
+		diag(diags, "error", "output", { msg = omsg, pos = opos,
+			src = { item = "rule", name = rule.name, loc = rule.output_loc or rule.loc,
+				text = tostring(rule.output or "") } }, rule)
+		return nil
+	end
+	local all = types == ctx.et.all
+	local nnames = 0
+	if not all then
+		local seen = {}
+		for c in pairs(types) do
+			local nm = ctx.et.names[c]
+			if not seen[nm] then seen[nm] = true; nnames = nnames + 1 end
+		end
+		all = next(minus(ctx.et.all, types)) == nil
+	end
+	if (all or nnames > 100) and rule.warn_evttypes ~= false then
+		diag(diags, "warning", "too_many_evttypes", { msg = "rule matches too many evt.type values. "
+			.. "This has a significant performance penalty.", pos = 0, src = src }, rule)
+	end
+	return {
+		name = rule.name, desc = rule.desc, priority = rule.priority, priority_num = rule.priority_num,
+		tags = rule.tags or {}, source = rule.source or "syscall",
+		match = cg.fn, format = fmt_.format, output_keys = fmt_.keys,
+		evttypes = (not all) and types or nil, lua = cg.lua, tree = full,
+	}
+end
+
+local function context(ruleset, s)
+	return { s = s, R = codegen.runtime(s), exp = expand.new(ruleset), chk = check.new(s), et = evtable() }
+end
+
+-- compile.ruleset(ruleset, s, opts) -> compiled, diags
+function M.ruleset(ruleset, s, opts)
+	opts = opts or {}
+	local ctx = context(ruleset, s)
+	local diags, rules = {}, {}
+	for _, rule in ipairs(ruleset.rules or {}) do
+		if (rule.source or "syscall") == "syscall" then
+			local r = rule_one(ctx, rule, diags)
+			if r then
+				r.enabled = is_enabled(rule, opts)
+				rules[#rules + 1] = r
+			end
+		end
+	end
+	local by_type, interest, want_all = {}, {}, false
+	for code = 0, ctx.et.max - 1 do by_type[code] = {} end
+	local wanted = {}
+	for _, r in ipairs(rules) do
+		if r.enabled then
+			if r.evttypes then
+				for code in pairs(r.evttypes) do wanted[code] = true end
+			else
+				want_all = true
+			end
+		end
+	end
+	for code = 0, ctx.et.max - 1 do
+		local list = by_type[code]
+		for _, r in ipairs(rules) do
+			if r.enabled and (r.evttypes == nil and ctx.et.all[code] or (r.evttypes and r.evttypes[code])) then
+				list[#list + 1] = r
+			end
+		end
+	end
+	if want_all then
+		interest = "all"
+	else
+		local seen = {}
+		for code in pairs(wanted) do
+			local nm = ctx.et.names[code]
+			if not seen[nm] then seen[nm] = true; interest[#interest + 1] = nm end
+		end
+		table.sort(interest)
+	end
+	return { rules = rules, by_type = by_type, interest = interest }, diags
+end
+
+-- The generated Lua source of one rule (for --dump-lua), or nil, diags.
+function M.dump_lua(ruleset, s, rule_name)
+	local ctx = context(ruleset, s)
+	for _, rule in ipairs(ruleset.rules or {}) do
+		if rule.name == rule_name then
+			local diags = {}
+			local r = rule_one(ctx, rule, diags)
+			if r then return r.lua end
+			return nil, diags
+		end
+	end
+	return nil, { { level = "error", code = "no_rule", msg = "no rule named '" .. tostring(rule_name) .. "'" } }
+end
+
+return M
