@@ -12,6 +12,9 @@
  * Strings live in a size-class pool (strpool.c): allocated when an entry is
  * created or changed, reused through free lists, so the steady state does
  * not touch the heap.
+ *
+ * state.h includes saker.h, which has no include guard (it is also FFI's
+ * cdef): a C file includes either saker.h or state.h, not both.
  */
 #ifndef SAKER_STATE_H
 #define SAKER_STATE_H
@@ -112,9 +115,10 @@ struct thread {
 	uint8_t pad;
 	uint32_t files;          /* index of the shared struct files */
 	uint64_t last_ts;        /* ts of the latest event of this thread */
+	uint32_t nthreads;       /* main thread: live threads of the process */
 	/* table links (threads.c) */
 	uint32_t hnext;
-	uint32_t nchildren_unused;
+	uint8_t used;
 };
 
 /* ---- users and groups (users.c) ---------------------------------------- */
@@ -195,8 +199,8 @@ struct thread *thread_find(struct saker *s, int64_t tid);
 struct thread *thread_main(struct saker *s, struct thread *t);
 /* The parent process of t (by ptid), NULL if unknown. */
 struct thread *thread_parent(struct saker *s, struct thread *t);
-/* Threads in t's process (same files table and pid). */
-uint32_t thread_count_in_process(struct saker *s, const struct thread *t);
+/* Live threads in t's process (its main thread's nthreads; 1 if unknown). */
+uint32_t thread_count_in_process(struct saker *s, struct thread *t);
 /* The cwd of t's process ("/" if unknown); ends with '/'. */
 const struct pstr *thread_cwd(struct saker *s, const struct thread *t);
 

@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * threads.c: the thread table.
+ *
+ * A preallocated pool of struct thread found through a chained hash on the
+ * tid. Threads of one process point at one shared struct files (fd table
+ * and cwd, fds.c). When the pool is full, the slot under a clock hand is
+ * evicted (never the current event's thread) and counted.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "state.h"
+
+static uint32_t pow2_at_least(uint32_t n)
+{
+	uint32_t p = 1;
+
+	while (p < n)
+		p <<= 1;
+	return p;
+}
+
+static uint32_t tid_hash(const struct thread_table *t, int64_t tid)
+{
+	return (uint32_t)(((uint64_t)tid * 0x9E3779B97F4A7C15ull) >> 32) & (t->nbuckets - 1);
+}
+
+int threads_init(struct saker *s, uint32_t cap)
+{
+	struct thread_table *t = &s->th;
+	uint32_t i;
+
+	t->cap = cap;
+	t->nbuckets = pow2_at_least(cap * 2);
+	t->pool = calloc(cap, sizeof(*t->pool));
+	t->buckets = malloc(t->nbuckets * sizeof(uint32_t));
+	if (!t->pool || !t->buckets)
+		return -1;
+	for (i = 0; i < t->nbuckets; i++)
+		t->buckets[i] = STATE_NIL;
+	for (i = 0; i < cap; i++)
+		t->pool[i].hnext = i + 1 < cap ? i + 1 : STATE_NIL;
+	t->free_head = 0;
+	return 0;
+}
+
+void threads_fini(struct saker *s)
+{
+	free(s->th.pool);
+	free(s->th.buckets);
+	memset(&s->th, 0, sizeof(s->th));
+}
+
+struct thread *thread_find(struct saker *s, int64_t tid)
+{
+	struct thread_table *t = &s->th;
+	uint32_t i;
+
+	if (!t->nbuckets)
+		return NULL;
+	for (i = t->buckets[tid_hash(t, tid)]; i != STATE_NIL; i = t->pool[i].hnext)
+		if (t->pool[i].tid == tid)
+			return &t->pool[i];
+	return NULL;
+}
+
+static void slot_release(struct saker *s, uint32_t i)
+{
+	struct thread_table *t = &s->th;
+	struct thread *th = &t->pool[i], *m;
+	uint32_t *pp = &t->buckets[tid_hash(t, th->tid)];
+
+	while (*pp != i)
+		pp = &t->pool[*pp].hnext;
+	*pp = th->hnext;
+	if (th->pid != th->tid && (m = thread_find(s, th->pid)) && m->nthreads > 1)
+		m->nthreads--;
+	files_unref(s, th->files);
+	pstr_clear(s->sp, &th->exe);
+	pstr_clear(s->sp, &th->exepath);
+	pstr_clear(s->sp, &th->args);
+	pstr_clear(s->sp, &th->env);
+	pstr_clear(s->sp, &th->cgroups);
+	memset(th, 0, sizeof(*th));
+	th->hnext = t->free_head;
+	t->free_head = i;
+	t->used--;
+}
+
+struct thread *thread_new(struct saker *s, int64_t tid)
+{
+	struct thread_table *t = &s->th;
+	struct thread *th;
+	uint32_t i = t->free_head, h;
+
+	if (i == STATE_NIL) {
+		i = t->clock;
+		if (&t->pool[i] == s->thr)
+			i = (i + 1) % t->cap;
+		t->clock = (i + 1) % t->cap;
+		slot_release(s, i);
+		t->evictions++;
+		i = t->free_head;
+	}
+	th = &t->pool[i];
+	t->free_head = th->hnext;
+	memset(th, 0, sizeof(*th));
+	th->used = 1;
+	th->tid = tid;
+	th->pid = tid;
+	th->ptid = -1;
+	th->vtid = -1;
+	th->vpid = -1;
+	th->loginuid = 0xffffffffu;
+	th->nthreads = 1;
+	th->files = STATE_NIL;
+	strcpy(th->container_id, "host");
+	h = tid_hash(t, tid);
+	th->hnext = t->buckets[h];
+	t->buckets[h] = i;
+	t->used++;
+	return th;
+}
+
+struct thread *thread_get(struct saker *s, int64_t tid)
+{
+	struct thread *th = thread_find(s, tid);
+
+	if (th)
+		return th;
+	th = thread_new(s, tid);
+	if ((s->probe || s->scan_proc) && procscan_thread(s, th) == 0)
+		return th;
+	/* minimal entry: its own process, an empty fd table */
+	if (th->files == STATE_NIL)
+		th->files = files_new(s);
+	return th;
+}
+
+void thread_drop(struct saker *s, int64_t tid)
+{
+	struct thread *th = thread_find(s, tid);
+
+	if (th)
+		slot_release(s, (uint32_t)(th - s->th.pool));
+}
+
+struct thread *thread_main(struct saker *s, struct thread *t)
+{
+	struct thread *m;
+
+	if (!t || t->pid == t->tid)
+		return t;
+	m = thread_find(s, t->pid);
+	return m ? m : t;
+}
+
+struct thread *thread_parent(struct saker *s, struct thread *t)
+{
+	struct thread *m = thread_main(s, t);
+
+	if (!m || m->ptid <= 0)
+		return NULL;
+	return thread_find(s, m->ptid);
+}
+
+uint32_t thread_count_in_process(struct saker *s, struct thread *t)
+{
+	struct thread *m = thread_main(s, t);
+
+	return m && m->nthreads ? m->nthreads : 1;
+}
+
+const struct pstr *thread_cwd(struct saker *s, const struct thread *t)
+{
+	static const struct pstr root = { (char *)"/", 1 };
+
+	if (!t || t->files == STATE_NIL || !s->fds.files[t->files].cwd.s)
+		return &root;
+	return &s->fds.files[t->files].cwd;
+}
