@@ -50,7 +50,7 @@ function Expander:list_items(name, out, seen, node)
 	seen[name] = true
 	for _, it in ipairs(self.lists[name].items or {}) do
 		local v = tostring(it)
-		if self.lists[v] and not seen[v] then
+		if self.lists[v] then
 			self:list_items(v, out, seen, node)
 		else
 			out[#out + 1] = { k = "val", v = v, quoted = true, pos = node.pos }
