@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* field_aux.h: the aux codes that select what a shared extractor reads
+ * (field_table.c sets them, field_*.c read them). */
+#ifndef SAKER_FIELD_AUX_H
+#define SAKER_FIELD_AUX_H
+
+enum {
+	PA_WHAT = 0xff,        /* the property */
+	PA_PARENT = 0x100,     /* of the parent process */
+	PA_VPGID = 0x200       /* of the process group leader */
+};
+
+/* proc properties (fp_str, fp_int, fp_anc, fp_sname) */
+enum {
+	PS_NAME = 1, PS_EXE, PS_EXEPATH, PS_CWD, PS_CMDLINE,
+	PI_PID, PI_PPID, PI_VPID, PI_PVPID, PI_SID, PI_VPGID, PI_TID, PI_VTID,
+	PI_TTY, PI_NTHREADS, PI_EXE_INO, PI_DURATION
+};
+
+/* fp_flag */
+enum {
+	PF_EXE_WRITABLE = 1, PF_EXE_UPPER, PF_EXE_LOWER, PF_EXE_MEMFD,
+	PF_SID_LEADER, PF_VPGID_LEADER, PF_MAIN_THREAD
+};
+
+/* fp_user */
+enum { PU_UID = 1, PU_NAME, PU_HOME, PU_SHELL, PU_LOGINUID, PU_LOGINNAME };
+
+/* fd properties (ff_num, ff_str, ff_ip, ff_port, ff_misc) */
+enum {
+	FD_NUM = 1, FD_TYPE, FD_TYPECHAR, FD_NAME, FD_DIRECTORY, FD_FILENAME,
+	FD_NAMERAW, FD_L4PROTO, FD_SOCKFAMILY, FD_IS_SERVER, FD_DEV, FD_INO,
+	FD_NAME_CHANGED, FD_CONNECTED, FD_OPEN_FLAGS,
+	FD_CLIENT, FD_SERVER, FD_LOCAL, FD_REMOTE, FD_ANY
+};
+
+#endif

@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * field_fd.c: fd.* fields, read from the event's fd entry. Falco's view of
+ * a connection: client and server ends (fd.cip/fd.sip), and local/remote
+ * ends that follow from which side this process is on.
+ */
+#define _GNU_SOURCE
+#include <string.h>
+
+#include "fields.h"
+#include "field_aux.h"
+
+static int is_ip(const struct fdinfo *f)
+{
+	return f->type == FDT_IPV4 || f->type == FDT_IPV6;
+}
+
+static int is_file(const struct fdinfo *f)
+{
+	return f->type == FDT_FILE || f->type == FDT_DIR || f->type == FDT_MEMFD;
+}
+
+int ff_num(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
+{
+	struct fdinfo *f = s->fd;
+
+	switch (field_defs[b->id].aux) {
+	case FD_NUM:
+		if (s->fdnum < 0 && !f)
+			return 0;
+		return fx_num(o, f ? f->fd : s->fdnum, SAKER_FT_INT);
+	case FD_DEV:
+		return f ? fx_num(o, f->dev, SAKER_FT_UINT) : 0;
+	case FD_INO:
+		return f ? fx_num(o, (int64_t)f->ino, SAKER_FT_UINT) : 0;
+	case FD_OPEN_FLAGS:
+		return f ? fx_num(o, f->flags, SAKER_FT_UINT) : 0;
+	}
+	return 0;
+}
+
+/* The event's own path param, as the process passed it. */
+static int raw_name(struct saker *s, struct saker_val *o)
+{
+	const struct evt_info *e;
+	uint32_t k, len;
+
+	if (s->evt.type >= evt_table_len)
+		return 0;
+	e = &evt_table[s->evt.type];
+	for (k = 0; k < e->nparams && k < s->par.n; k++) {
+		if ((e->ptypes[k] == PT_FSPATH || e->ptypes[k] == PT_FSRELPATH) &&
+		    strcmp(e->pnames[k], "name") == 0 && (len = s->par.len[k])) {
+			if (!s->par.val[k][len - 1])
+				len--;
+			return fx_str(o, (const char *)s->par.val[k], len, SAKER_FT_PATH);
+		}
+	}
+	return 0;
+}
+
+int ff_str(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
+{
+	struct fdinfo *f = s->fd;
+	const char *n, *slash, *x;
+	uint32_t len;
+
+	if (!f)
+		return 0;
+	n = pstr_c(&f->name);
+	len = f->name.len;
+	switch (field_defs[b->id].aux) {
+	case FD_TYPE:
+		x = fd_type_name((enum fd_type)f->type);
+		return fx_str(o, x, (uint32_t)strlen(x), SAKER_FT_STR);
+	case FD_TYPECHAR:
+		b->scratch[0] = fd_type_char((enum fd_type)f->type);
+		b->scratch[1] = 0;
+		return fx_str(o, b->scratch, 1, SAKER_FT_STR);
+	case FD_NAME:
+		return len ? fx_str(o, n, len, SAKER_FT_STR) : 0;
+	case FD_NAMERAW:
+		if (raw_name(s, o))
+			return 1;
+		return len ? fx_str(o, n, len, SAKER_FT_STR) : 0;
+	case FD_DIRECTORY:
+		if (!is_file(f) || !len)
+			return 0;
+		if (f->type == FDT_DIR)
+			return fx_str(o, n, len, SAKER_FT_PATH);
+		slash = memrchr(n, '/', len);
+		if (!slash)
+			return 0;
+		return fx_str(o, n, slash == n ? 1 : (uint32_t)(slash - n), SAKER_FT_PATH);
+	case FD_FILENAME:
+		if (!is_file(f) || f->type == FDT_DIR || !len)
+			return 0;
+		slash = memrchr(n, '/', len);
+		if (!slash)
+			return fx_str(o, n, len, SAKER_FT_STR);
+		return fx_str(o, slash + 1, len - (uint32_t)(slash + 1 - n), SAKER_FT_STR);
+	case FD_L4PROTO:
+		if (f->type != FDT_IPV4 && f->type != FDT_IPV6)
+			return 0;
+		x = render_l4proto(f->l4proto);
+		return x ? fx_str(o, x, (uint32_t)strlen(x), SAKER_FT_STR) : 0;
+	case FD_SOCKFAMILY:
+		if (is_ip(f))
+			return fx_str(o, "ip", 2, SAKER_FT_STR);
+		if (f->type == FDT_UNIX)
+			return fx_str(o, "unix", 4, SAKER_FT_STR);
+		return 0;
+	}
+	return 0;
+}
+
+/* Which end an ip/port field reads: 0 client, 1 server. */
+static int end_of(const struct fdinfo *f, int which)
+{
+	switch (which) {
+	case FD_CLIENT: return 0;
+	case FD_SERVER: return 1;
+	case FD_LOCAL: return f->is_server ? 1 : 0;
+	default: return f->is_server ? 0 : 1; /* FD_REMOTE */
+	}
+}
+
+/* fd.cip / sip / lip / rip (and the *net forms); fd.ip, fd.net: both ends */
+int ff_ip(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
+{
+	const struct field_def *d = &field_defs[b->id];
+	struct fdinfo *f = s->fd;
+	int end, type = d->info.type;
+	uint32_t len;
+
+	if (!f || !is_ip(f))
+		return 0;
+	len = f->type == FDT_IPV6 ? 16 : 4;
+	if (d->aux == FD_ANY) {
+		if (i > 1)
+			return 0;
+		end = (int)i;
+	} else {
+		end = end_of(f, d->aux);
+	}
+	return fx_str(o, (const char *)(end ? f->sip : f->cip), len, type);
+}
+
+int ff_port(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
+{
+	const struct field_def *d = &field_defs[b->id];
+	struct fdinfo *f = s->fd;
+	int end;
+
+	if (!f || !is_ip(f))
+		return 0;
+	if (d->aux == FD_ANY) {
+		if (i > 1)
+			return 0;
+		end = (int)i;
+	} else {
+		end = end_of(f, d->aux);
+	}
+	return fx_num(o, end ? f->sport : f->cport, SAKER_FT_PORT);
+}
+
+static int zero16(const uint8_t *p, uint32_t n)
+{
+	uint32_t k;
+
+	for (k = 0; k < n; k++)
+		if (p[k])
+			return 0;
+	return 1;
+}
+
+int ff_misc(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
+{
+	struct fdinfo *f = s->fd;
+	const struct evt_info *e;
+	int64_t res;
+
+	if (!f)
+		return 0;
+	switch (field_defs[b->id].aux) {
+	case FD_IS_SERVER:
+		return fx_num(o, f->is_server, SAKER_FT_BOOL);
+	case FD_CONNECTED:
+		if (is_ip(f))
+			return fx_num(o, f->cport && f->sport &&
+				      !zero16(f->sip, f->type == FDT_IPV6 ? 16 : 4), SAKER_FT_BOOL);
+		return fx_num(o, f->type == FDT_UNIX && f->udst, SAKER_FT_BOOL);
+	case FD_NAME_CHANGED:
+		/* a connect or accept gives the socket its tuple name */
+		e = s->evt.type < evt_table_len ? &evt_table[s->evt.type] : NULL;
+		if (!e || e->dir != '<')
+			return fx_num(o, 0, SAKER_FT_BOOL);
+		if (strcmp(e->name, "connect") == 0)
+			return fx_num(o, evt_int_k(s->evt.type, &s->par, EVP_RES, &res) &&
+				      (res >= 0 || res == -115), SAKER_FT_BOOL);
+		return fx_num(o, strncmp(e->name, "accept", 6) == 0, SAKER_FT_BOOL);
+	}
+	return 0;
+}
+
+/* fd.types: the distinct fd.type values of the process's open fds;
+ * fd.types[N]: the type of its fd N. */
+int ff_types(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
+{
+	struct fd_table *t = &s->fds;
+	uint32_t seen = 0, k, n = 0;
+	struct fdinfo *f;
+	const char *x;
+
+	if (b->idx >= 0) {
+		if (i > 0 || !(f = fd_find(s, s->thr, b->idx)))
+			return 0;
+		x = fd_type_name((enum fd_type)f->type);
+		return fx_str(o, x, (uint32_t)strlen(x), SAKER_FT_STR);
+	}
+	if (s->thr->files >= t->fcap || !t->files[s->thr->files].refs)
+		return 0;
+	for (k = t->files[s->thr->files].head; k != STATE_NIL && k < t->cap; k = t->pool[k].lnext) {
+		uint32_t bit = 1u << (t->pool[k].type & 31);
+
+		if (seen & bit)
+			continue;
+		seen |= bit;
+		if (n++ == i) {
+			x = fd_type_name((enum fd_type)t->pool[k].type);
+			return fx_str(o, x, (uint32_t)strlen(x), SAKER_FT_STR);
+		}
+	}
+	return 0;
+}
