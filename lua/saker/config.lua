@@ -147,11 +147,11 @@ local function coerce(kind, v)
 end
 
 -- Merge a node of the file into cfg[key], following the schema in def.
-local function merge_node(cfg, def, key, node, path, file, diags)
+local function merge_node(cfg, def, key, node, path, file, diags, knode)
 	local kind = def ~= nil and kind_of(path, def) or nil
 	if kind == nil then
 		add(diags, "warning", "CONFIG_UNKNOWN_KEY", fmt("Unknown configuration key '%s'", path),
-			file, node.line, node.col)
+			file, knode.line, knode.col)
 		cfg[key] = yaml.plain(node)
 		return
 	end
@@ -163,7 +163,7 @@ local function merge_node(cfg, def, key, node, path, file, diags)
 			local k = node.keys[i]
 			if k.kind == "scalar" then
 				merge_node(cfg[key], def[k.value], k.value, node.values[i],
-					path .. "." .. k.value, file, diags)
+					path .. "." .. k.value, file, diags, k)
 			end
 		end
 		return
@@ -204,7 +204,7 @@ local function merge_file(cfg, path, diags)
 		local k = root.keys[i]
 		if k.kind == "scalar" then
 			local name = k.value == "rules_file" and "rules_files" or k.value
-			merge_node(cfg, def[name], name, root.values[i], name, path, diags)
+			merge_node(cfg, def[name], name, root.values[i], name, path, diags, k)
 		end
 	end
 end
@@ -246,6 +246,7 @@ local function override(cfg, opt, diags)
 	-- walk to the parent, creating maps and lists as needed
 	local def = defaults()
 	local t, d, path = cfg, def, ""
+	local free = false
 	for i = 1, #segs - 1 do
 		local s = segs[i]
 		path = type(s) == "number" and path .. "[" .. (s - 1) .. "]"
@@ -253,6 +254,7 @@ local function override(cfg, opt, diags)
 		if type(t[s]) ~= "table" then t[s] = {} end
 		t = t[s]
 		d = type(d) == "table" and d[s] or nil
+		free = free or SCHEMA_FREE[path] or SCHEMA_ANY[path] or false
 	end
 	local last = segs[#segs]
 	if last == "[]" then last = #t + 1 end
@@ -264,7 +266,7 @@ local function override(cfg, opt, diags)
 		kind = d ~= nil and kind_of(full, d[last]) or nil
 		if d ~= nil and d[last] == nil then kind = nil end
 	end
-	if type(last) ~= "number" and (d == nil or d[last] == nil) then
+	if not free and type(last) ~= "number" and (d == nil or d[last] == nil) then
 		add(diags, "warning", "CONFIG_UNKNOWN_KEY", fmt("Unknown configuration key '%s'", full),
 			"-o")
 	end
