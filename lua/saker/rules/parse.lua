@@ -88,6 +88,10 @@ function M.condition(text, src)
 		if t.t == "str" then
 			take()
 			return { k = "val", v = t.v, quoted = true, pos = t.pos }
+		elseif t.t == "op" and (t.v == "<" or t.v == ">") then
+			-- evt.dir = < : a direction, not an operator
+			take()
+			return { k = "val", v = t.v, quoted = false, pos = t.pos }
 		elseif t.t == "word" then
 			take()
 			if t.v == "val" and peek().t == "(" then
