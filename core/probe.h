@@ -34,6 +34,8 @@ enum { PROBE_NSYSCALLS = 512 };
 /* Fill nrs with the syscall numbers whose events carry evt.type `evtype`;
  * the count (0: the probe sends no such event). */
 int probe_syscalls_for(const char *evtype, uint32_t *nrs, int max);
+/* The scap exit event code the probe sends for syscall nr, 0: none. */
+int probe_syscall_event(uint32_t nr);
 /* Mark in on[] the syscalls the state tables always need. */
 void probe_state_syscalls(uint8_t *on);
 

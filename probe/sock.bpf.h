@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* sock.bpf.h: fds to files and sockets, and the SOCKTUPLE and SOCKADDR
+ * encodings of format.md section 7 (IPs in network order, ports in host
+ * order). */
+#ifndef SAKER_SOCK_BPF_H
+#define SAKER_SOCK_BPF_H
+
+#define AF_UNIX_  1
+#define AF_INET_  2
+#define AF_INET6_ 10
+#define S_IFMT_   0170000
+#define S_IFSOCK_ 0140000
+
+static __always_inline struct file *fd_file(struct task_struct *task, s64 fd)
+{
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds;
+	struct file *f = NULL;
+
+	if (fd < 0 || !fdt || fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	fds = BPF_CORE_READ(fdt, fd);
+	bpf_core_read(&f, sizeof(f), &fds[fd]);
+	return f;
+}
+
+static __always_inline struct sock *fd_sock(struct task_struct *task, s64 fd)
+{
+	struct file *f = fd_file(task, fd);
+	struct socket *so;
+
+	if (!f || (BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT_) != S_IFSOCK_)
+		return NULL;
+	so = BPF_CORE_READ(f, private_data);
+	return so ? BPF_CORE_READ(so, sk) : NULL;
+}
+
+/* A unix socket's path, abstract names shown with a leading '@'; the
+ * bytes written (with the NUL), at most 110. */
+static __always_inline u32 put_sun_path(u8 *p, const char *path, int user)
+{
+	char c = 0;
+	long n;
+
+	if (user)
+		bpf_probe_read_user(&c, 1, path);
+	else
+		bpf_probe_read_kernel(&c, 1, path);
+	if (c == 0) {
+		p[0] = '@';
+		n = user ? bpf_probe_read_user_str(&p[1], 108, path + 1) :
+			   bpf_probe_read_kernel_str(&p[1], 108, path + 1);
+		if (n <= 1) {
+			p[0] = 0;
+			return 1;
+		}
+		return n + 1;
+	}
+	n = user ? bpf_probe_read_user_str(p, 109, path) : bpf_probe_read_kernel_str(p, 109, path);
+	if (n <= 0) {
+		p[0] = 0;
+		return 1;
+	}
+	return n;
+}
+
+/* inbound: the peer is the source (accept, recv*); outbound: we are. */
+static __always_inline void evb_tuple(struct evb *e, struct sock *sk, int inbound)
+{
+	u8 *p = evb_at(e);
+	u16 fam;
+
+	if (!sk || evb_room(e) < 160) {
+		evb_empty(e);
+		return;
+	}
+	fam = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if (fam == AF_INET_) {
+		u32 lip = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+		u32 rip = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+		u16 lport = BPF_CORE_READ(sk, __sk_common.skc_num);
+		u16 rport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+
+		p[0] = AF_INET_;
+		*(u32 *)&p[1] = inbound ? rip : lip;
+		*(u16 *)&p[5] = inbound ? rport : lport;
+		*(u32 *)&p[7] = inbound ? lip : rip;
+		*(u16 *)&p[11] = inbound ? lport : rport;
+		evb_len(e, 13);
+	} else if (fam == AF_INET6_) {
+		u16 lport = BPF_CORE_READ(sk, __sk_common.skc_num);
+		u16 rport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+
+		p[0] = AF_INET6_;
+		bpf_core_read(&p[inbound ? 19 : 1], 16, &sk->__sk_common.skc_v6_rcv_saddr);
+		bpf_core_read(&p[inbound ? 1 : 19], 16, &sk->__sk_common.skc_v6_daddr);
+		*(u16 *)&p[17] = inbound ? rport : lport;
+		*(u16 *)&p[35] = inbound ? lport : rport;
+		evb_len(e, 37);
+	} else if (fam == AF_UNIX_) {
+		struct unix_sock *us = (void *)sk;
+		struct sock *peer = BPF_CORE_READ(us, peer);
+		struct unix_address *addr;
+
+		p[0] = AF_UNIX_;
+		*(u64 *)&p[1] = (u64)sk;
+		*(u64 *)&p[9] = (u64)peer;
+		addr = peer ? BPF_CORE_READ((struct unix_sock *)peer, addr) : NULL;
+		if (!addr)
+			addr = BPF_CORE_READ(us, addr);
+		if (addr)
+			evb_len(e, 17 + put_sun_path(&p[17], addr->name[0].sun_path, 0));
+		else {
+			p[17] = 0;
+			evb_len(e, 18);
+		}
+	} else {
+		evb_empty(e);
+	}
+}
+
+/* A user struct sockaddr of ulen bytes. */
+static __always_inline void evb_sockaddr(struct evb *e, const void *uaddr, u64 ulen)
+{
+	u8 *p = evb_at(e);
+	u16 fam = 0, port = 0;
+
+	if (!uaddr || ulen < 2 || evb_room(e) < 160 || bpf_probe_read_user(&fam, 2, uaddr)) {
+		evb_empty(e);
+		return;
+	}
+	if (fam == AF_INET_ && ulen >= 8) {
+		p[0] = AF_INET_;
+		bpf_probe_read_user(&port, 2, uaddr + 2);
+		bpf_probe_read_user(&p[1], 4, uaddr + 4);
+		*(u16 *)&p[5] = bpf_ntohs(port);
+		evb_len(e, 7);
+	} else if (fam == AF_INET6_ && ulen >= 24) {
+		p[0] = AF_INET6_;
+		bpf_probe_read_user(&port, 2, uaddr + 2);
+		bpf_probe_read_user(&p[1], 16, uaddr + 8);
+		*(u16 *)&p[17] = bpf_ntohs(port);
+		evb_len(e, 19);
+	} else if (fam == AF_UNIX_ && ulen > 2) {
+		p[0] = AF_UNIX_;
+		evb_len(e, 1 + put_sun_path(&p[1], uaddr + 2, 1));
+	} else {
+		evb_empty(e);
+	}
+}
+
+#endif
