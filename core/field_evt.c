@@ -175,7 +175,7 @@ static void put_sock(struct sbuf *b, const struct evt_sock *k, int tuple)
 	}
 }
 
-/* The raw text of a param; *num gets the value of integer params. */
+/* The raw text of a param. */
 static void put_raw(struct saker *s, uint32_t i, uint8_t t, const char *name,
 		    const uint8_t *v, uint32_t len, struct sbuf *b)
 {
@@ -195,11 +195,11 @@ static void put_raw(struct saker *s, uint32_t i, uint8_t t, const char *name,
 		put_bytes(b, v, len);
 		return;
 	case PT_SOCKADDR:
-		if (evt_sockaddr(v, len, &k) == 0 || k.family)
+		if (evt_sockaddr(v, len, &k))
 			put_sock(b, &k, 0);
 		return;
 	case PT_SOCKTUPLE:
-		if (evt_socktuple(v, len, &k) == 0 || k.family)
+		if (evt_socktuple(v, len, &k))
 			put_sock(b, &k, 1);
 		return;
 	case PT_IPV4ADDR:

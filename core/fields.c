@@ -331,7 +331,7 @@ int32_t saker_field_render(struct saker *s, int32_t h, char *buf, uint32_t cap)
 		return -1;
 	d = &field_defs[b->id];
 	sb_init(&sb, buf, cap);
-	if (!(d->info.flags & SAKER_FF_LIST)) {
+	if (!(d->info.flags & SAKER_FF_LIST) || b->idx >= 0) {
 		if (!d->get(s, b, 0, &v))
 			return -1;
 		render_val(&sb, d, &v);
