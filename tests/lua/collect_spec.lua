@@ -452,6 +452,10 @@ describe("saker.rules.collect", function()
 				assert.equal(1, #e, c[2])
 				assert.equal(c[2], e[1].msg)
 				assert.is_number(e[1].line)
+				-- named as Falco names them: the exception, in its rule
+				assert.equal("exception", e[1].item)
+				assert.equal(c[2]:find("'name'") and "" or "e", e[1].name)
+				assert.equal("r", e[1].rule)
 			end
 		end)
 

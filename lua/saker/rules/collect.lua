@@ -68,6 +68,12 @@ function C:err(code, msg, rec, loc)
 	add_diag(self.diags, "error", code, msg, loc or rec.loc, rec.kind, rec.name)
 end
 
+-- An error about exception x of the rule named rname.
+function C:exc_err(msg, rname, x)
+	add_diag(self.diags, "error", "LOAD_ERR_VALIDATE", msg, x.loc, "exception", x.name or "",
+		rname)
+end
+
 function C:warn(code, msg, rec, loc)
 	add_diag(self.diags, "warning", code, msg, loc or rec.loc, rec.kind, rec.name)
 end
@@ -146,17 +152,16 @@ function C:append_exceptions(rule, excs, rec)
 		local e = by[x.name]
 		if e then
 			if x.fields or x.comps then
-				self:err("LOAD_ERR_VALIDATE", fmt(
-					"Can not append fields or comps to existing exception '%s', only values",
-					x.name), rec, x.loc)
+				self:exc_err("Can not append fields or comps to an existing exception, only values",
+					rec.name, x)
 				return false
 			end
 			e.values = e.values or {}
 			for _, v in ipairs(x.values or {}) do e.values[#e.values + 1] = v end
 		else
 			if not x.fields then
-				self:err("LOAD_ERR_VALIDATE",
-					"Rule exception must have fields property with a list of fields", rec, x.loc)
+				self:exc_err("Rule exception must have fields property with a list of fields",
+					rec.name, x)
 				return false
 			end
 			local n = copy(x)
@@ -304,33 +309,28 @@ end
 
 -- Exceptions as Falco checks them once a rule is complete.
 function C:check_exceptions(rule)
-	local rec = { kind = "rule", name = rule.name }
 	for _, e in ipairs(rule.exceptions) do
-		local loc = e.loc
 		local fields, comps = e.fields, e.comps
 		if type(fields) == "table" then
 			if comps ~= nil and (type(comps) ~= "table" or #comps ~= #fields) then
-				self:err("LOAD_ERR_VALIDATE", "Fields and comps lists must have equal length",
-					rec, loc)
+				self:exc_err("Fields and comps lists must have equal length", rule.name, e)
 				return false
 			end
 		elseif comps ~= nil and type(comps) ~= "string" then
-			self:err("LOAD_ERR_VALIDATE", "Fields and comps lists must have equal length", rec, loc)
+			self:exc_err("Fields and comps lists must have equal length", rule.name, e)
 			return false
 		end
 		local cl = type(comps) == "table" and comps or { comps }
 		for _, c in ipairs(cl) do
 			if not OPERATORS[c] then
-				self:err("LOAD_ERR_VALIDATE", fmt("'%s' is not a supported comparison operator", c),
-					rec, loc)
+				self:exc_err(fmt("'%s' is not a supported comparison operator", c), rule.name, e)
 				return false
 			end
 		end
 		if type(fields) == "table" then
 			for _, v in ipairs(e.values or {}) do
 				if type(v) ~= "table" or #v ~= #fields then
-					self:err("LOAD_ERR_VALIDATE", "Fields and values lists must have equal length",
-						rec, loc)
+					self:exc_err("Fields and values lists must have equal length", rule.name, e)
 					return false
 				end
 			end

@@ -22,7 +22,8 @@
 --   values = { string | { string | {string...} ... } ... }|nil, loc= }
 --
 -- Diagnostics: { level = "error"|"warning", code=, msg=, file=, line=, col=,
---   item = "rule"|"macro"|"list"|..., name= }. Nothing here raises.
+--   item = "rule"|"macro"|"list"|..., name= }; about an exception, item is
+--   "exception", name the exception's and rule the rule's. Nothing raises.
 local yaml = require("saker.yaml")
 
 local M = {}
@@ -47,11 +48,11 @@ function M.priority(s)
 	return nil
 end
 
-local function add_diag(diags, level, code, msg, loc, item, name)
+local function add_diag(diags, level, code, msg, loc, item, name, rule)
 	diags[#diags + 1] = {
 		level = level, code = code, msg = msg,
 		file = loc and loc.file, line = loc and loc.line, col = loc and loc.col,
-		item = item, name = name,
+		item = item, name = name, rule = rule,
 	}
 end
 M.add_diag = add_diag
@@ -91,6 +92,14 @@ Item.__index = Item
 function Item:err(code, msg, node)
 	add_diag(self.diags, "error", code, msg, node and nloc(self.file, node) or self.loc,
 		self.kind, self.name)
+	self.bad = true
+end
+
+-- An error about an exception of this rule: item "exception", named by the
+-- exception (as Falco reports them), with the rule's name in `rule`.
+function Item:exc_err(code, msg, node, xname)
+	add_diag(self.diags, "error", code, msg, nloc(self.file, node), "exception", xname or "",
+		self.name)
 	self.bad = true
 end
 
@@ -211,14 +220,15 @@ function Item:exceptions(node, appending)
 		end
 		local by = e.by
 		if by.name == nil or is_null(by.name) then
-			self:err("LOAD_ERR_YAML_VALIDATE", "Item has no mapping for key 'name'", e)
+			self:exc_err("LOAD_ERR_YAML_VALIDATE", "Item has no mapping for key 'name'", e)
 			return nil
 		end
 		x.name = self:str(by.name, "name")
 		if by.fields and not is_null(by.fields) then
 			x.fields = self:str_or_strings(by.fields, "fields")
 		elseif not appending then
-			self:err("LOAD_ERR_YAML_VALIDATE", "Item has no mapping for key 'fields'", e)
+			self:exc_err("LOAD_ERR_YAML_VALIDATE", "Item has no mapping for key 'fields'", e,
+				x.name)
 			return nil
 		end
 		if by.comps and not is_null(by.comps) then
