@@ -13,6 +13,7 @@
 -- Nodes are copied, never shared between rules. Errors are raised as
 -- { msg =, pos =, src = } and caught by compile.
 local parse = require("saker.rules.parse")
+local lex = require("saker.rules.lex")
 
 local M = {}
 
@@ -50,6 +51,12 @@ function Expander:list_items(name, out, seen, node)
 	seen[name] = true
 	for _, it in ipairs(self.lists[name].items or {}) do
 		local v = tostring(it)
+		-- items are condition text: a quoted item is a string literal
+		local q = v:sub(1, 1)
+		if (q == '"' or q == "'") and #v >= 2 and v:sub(-1) == q then
+			local toks = lex.tokens(v)
+			if toks and #toks == 2 and toks[1].t == "str" then v = toks[1].v end
+		end
 		if self.lists[v] then
 			self:list_items(v, out, seen, node)
 		else
