@@ -554,6 +554,30 @@ int fe_is_open(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o
 	return fx_num(o, is, SAKER_FT_BOOL);
 }
 
+/* evt.is_io (aux 0), evt.is_io_read (1), evt.is_io_write (2), evt.is_wait (3) */
+int fe_eflag(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
+{
+	const struct evt_info *e = einfo(s);
+	static const uint16_t want[] = {
+		EF_READS_FROM_FD | EF_WRITES_TO_FD, EF_READS_FROM_FD, EF_WRITES_TO_FD, EF_WAITS,
+	};
+
+	if (!e)
+		return 0;
+	return fx_num(o, (e->flags & want[field_defs[b->id].aux & 3]) != 0, SAKER_FT_BOOL);
+}
+
+/* evt.buflen: bytes an I/O call moved (its result when it succeeded) */
+int fe_buflen(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
+{
+	const struct evt_info *e = einfo(s);
+	int64_t r;
+
+	if (!e || !(e->flags & (EF_READS_FROM_FD | EF_WRITES_TO_FD)) || !res_value(s, &r) || r < 0)
+		return 0;
+	return fx_num(o, r, SAKER_FT_UINT);
+}
+
 int fe_buffer(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
 {
 	const struct evt_info *e = einfo(s);

@@ -101,6 +101,18 @@ int fp_int(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
 		if (!t->clone_ts || s->evt.ts < t->clone_ts)
 			return 0;
 		return fx_num(o, (int64_t)(s->evt.ts - t->clone_ts), SAKER_FT_RELTIME);
+	case PI_VMSIZE: return fx_num(o, t->vmsize_kb, SAKER_FT_UINT);
+	case PI_VMRSS: return fx_num(o, t->vmrss_kb, SAKER_FT_UINT);
+	case PI_VMSWAP: return fx_num(o, t->vmswap_kb, SAKER_FT_UINT);
+	case PI_FDLIMIT: return fx_num(o, (int64_t)t->fdlimit, SAKER_FT_INT);
+	case PI_PIDNS_START:
+		if (!t->pidns_init_start_ts)
+			return 0;
+		return fx_num(o, (int64_t)t->pidns_init_start_ts, SAKER_FT_ABSTIME);
+	case PI_FDCOUNT:
+		if (t->files >= s->fds.fcap || !s->fds.files[t->files].refs)
+			return 0;
+		return fx_num(o, s->fds.files[t->files].nfds, SAKER_FT_UINT);
 	case PI_PVPID:
 		p = thread_parent(s, t);
 		if (!p)
@@ -122,6 +134,23 @@ int fp_cmdline(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o
 		return 0;
 	fx_scratch(b, &sb);
 	sb_puts(&sb, t->comm);
+	if (t->args.len) {
+		sb_putc(&sb, ' ');
+		put_joined(&sb, &t->args);
+	}
+	return fx_scratch_val(b, &sb, o, SAKER_FT_STR);
+}
+
+/* proc.exeline: argv[0] and the arguments */
+int fp_exeline(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
+{
+	struct thread *t = subject(s, b, i);
+	struct sbuf sb;
+
+	if (!t)
+		return 0;
+	fx_scratch(b, &sb);
+	sb_putn(&sb, pstr_c(&t->exe), t->exe.len);
 	if (t->args.len) {
 		sb_putc(&sb, ' ');
 		put_joined(&sb, &t->args);

@@ -120,6 +120,8 @@ int fe_is_open(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o
 int fe_source(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
 int fe_hostname(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
 int fe_buffer(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
+int fe_eflag(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
+int fe_buflen(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
 int fe_fs_path(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
 
 /* field_proc.c: proc.*, thread.*, user.*, group.*, container.*, k8s.* */
@@ -127,6 +129,7 @@ int fp_str(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
 int fp_int(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
 int fp_cmdline(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
 int fp_args(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
+int fp_exeline(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
 int fp_env(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
 int fp_anc(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
 int fp_sname(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);

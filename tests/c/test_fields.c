@@ -240,6 +240,8 @@ static void test_chain(void)
 	CHECK_STR(R("proc.tty"), "34816");
 	CHECK_STR(R("proc.loginshellid"), "200");
 	CHECK_STR(R("proc.exe_ino"), "777");
+	CHECK_STR(R("proc.exeline"), "cat /etc/passwd x y");
+	CHECK_STR(R("proc.sname"), "<NA>");
 	CHECK_STR(R("proc.is_exe_writable"), "false");
 	CHECK_STR(R("proc.is_container_healthcheck"), "false");
 	CHECK_STR(R("proc.is_vpgid_leader"), "true");
@@ -324,13 +326,39 @@ static void test_files(void)
 	CHECK(v2.len == 18 && memcmp(v2.s, "O_RDONLY|O_CLOEXEC", 18) == 0);
 
 	/* creating a file with an exec bit, write access */
-	openat(300, 4, 3, "x.sh", 2 | 4 | (1 << 8), 0755);
+	openat(300, 4, -100, "data/x.sh", 2 | 4 | (1 << 8), 0755);
 	CHECK_STR(R("evt.arg.flags"), "O_TRUNC|O_CREAT|O_WRONLY");
 	CHECK_STR(R("evt.arg.mode"), "0755");
 	CHECK_STR(R("evt.is_open_write"), "true");
 	CHECK_STR(R("evt.is_open_create"), "true");
 	CHECK_STR(R("evt.is_open_exec"), "true");
 	CHECK_STR(R("evt.is_open_read"), "false");
+
+	CHECK_STR(R("fd.name"), "/tmp/work/data/x.sh");
+	CHECK_STR(R("proc.fdopencount"), "2");
+
+	/* a directory fd, then renameat relative to it and to the cwd */
+	openat(300, 6, -100, "/etc/", 1 | (1 << 10), 0);
+	CHECK_STR(R("fd.type"), "directory");
+	CHECK_STR(R("fd.typechar"), "d");
+	CHECK_STR(R("fd.directory"), "/etc");
+	CHECK_STR(R("fd.filename"), "<NA>");
+	CHECK_STR(R("evt.arg.flags"), "O_DIRECTORY|O_RDONLY");
+	evb_begin(&B, 177, 300, ts++);      /* renameat X */
+	evb_u64(&B, 0);
+	evb_u64(&B, 6);
+	evb_str(&B, "passwd");
+	evb_u64(&B, (uint64_t)-100);
+	evb_str(&B, "../stolen");
+	push();
+	CHECK_STR(R("fs.path.source"), "/etc/passwd");
+	CHECK_STR(R("fs.path.target"), "/tmp/stolen");
+	CHECK_STR(R("fs.path.targetraw"), "../stolen");
+	CHECK_STR(R("fs.path.name"), "<NA>");
+	CHECK_STR(R("evt.abspath.dst"), "/tmp/stolen");
+	CHECK_STR(R("evt.arg.oldpath"), "/etc/passwd");
+	CHECK_STR(R("evt.arg.olddirfd"), "<d>/etc");
+	CHECK_STR(R("evt.is_io"), "false");
 
 	/* a failed open */
 	open_(300, -2, "/nope", 1);
