@@ -5,11 +5,13 @@
 --
 --   local R, V, S, B, XS = ...          -- runtime helpers, values, sets, buffers, transformers
 --   local s, get, ... = R.s, R.get, ...  -- helpers hoisted as upvalues
+--   local F = {}                         -- parts of very long chains, each
+--   F[1] = function() return <expr> end  -- in a function of its own
 --   return function()
 --     return <expr>
 --   end
 --
---   expr  := term { "and" term } | term { "or" term } | "not" term | "(" expr ")"
+--   expr  := term { "and" term } | term { "or" term } | "not" term | "(" expr ")" | F[j]()
 --   term  := fetch "and" test
 --   fetch := get(s, H, V[i]) == 1                    (H: the bound handle, inlined)
 --          | xget(H, V[i], XS[i], B[i])              (field with transformers)
@@ -27,6 +29,7 @@ local M = {}
 
 M.MAX_DEPTH = 150
 local XBUF = 4096
+local CHUNK = 4000 -- characters of expression per generated function
 
 local fmt, concat = string.format, table.concat
 
@@ -199,6 +202,13 @@ function Gen:cmp(n)
 	return fetch(F, i) .. " and " .. pre .. test
 end
 
+-- Move expression text into a function of its own: F[j]().
+function Gen:hoist(text)
+	local F = self.F
+	F[#F + 1] = text
+	return fmt("F[%d]()", #F)
+end
+
 -- Flattened expression text of node n.
 function Gen:expr(n, depth)
 	if depth > M.MAX_DEPTH then
@@ -216,7 +226,21 @@ function Gen:expr(n, depth)
 			end
 		end
 		add(n)
-		return concat(parts, " " .. k .. " ")
+		local sep = " " .. k .. " "
+		local text = concat(parts, sep)
+		if #text <= CHUNK then return text end
+		-- too long for one function's jumps: pack into hoisted functions
+		local groups, cur, curlen = {}, {}, 0
+		for _, p in ipairs(parts) do
+			if curlen + #p > CHUNK and #cur > 0 then
+				groups[#groups + 1] = self:hoist(concat(cur, sep))
+				cur, curlen = {}, 0
+			end
+			cur[#cur + 1] = p
+			curlen = curlen + #p + #sep
+		end
+		groups[#groups + 1] = self:hoist(concat(cur, sep))
+		return concat(groups, sep)
 	elseif k == "not" then
 		if n.arg.k == "not" then return self:expr(n.arg.arg, depth + 1) end
 		return "not (" .. self:expr(n.arg, depth + 1) .. ")"
@@ -227,10 +251,12 @@ end
 -- Generate and load the match function of one rule.
 -- Returns { fn =, lua = source } or raises { msg =, pos =, src = }.
 function M.rule(R, name, tree)
-	local g = setmetatable({ V = {}, S = {}, B = {}, XS = {} }, Gen)
+	local g = setmetatable({ V = {}, S = {}, B = {}, XS = {}, F = {} }, Gen)
 	local body = g:expr(tree, 0)
 	local hoist = {}
 	for _, h in ipairs(R.names) do hoist[#hoist + 1] = fmt("local %s = R.%s", h, h) end
+	hoist[#hoist + 1] = "local F = {}"
+	for j, text in ipairs(g.F) do hoist[#hoist + 1] = fmt("F[%d] = function() return %s end", j, text) end
 	local src = concat({
 		"-- rule: " .. name:gsub("\n", " "),
 		"local R, V, S, B, XS = ...",
