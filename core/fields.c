@@ -232,7 +232,13 @@ int32_t saker_field_get(struct saker *s, int32_t h, struct saker_val *out)
 
 	if (!b || !s->thr)
 		return 0;
-	return field_defs[b->id].get(s, b, 0, out);
+	/* the state does not change within an event: answer once per event */
+	if (b->memo_evt != s->evt.num) {
+		b->memo_ok = field_defs[b->id].get(s, b, 0, &b->memo);
+		b->memo_evt = s->evt.num;
+	}
+	*out = b->memo;
+	return b->memo_ok;
 }
 
 int32_t saker_field_at(struct saker *s, int32_t h, uint32_t i, struct saker_val *out)
@@ -284,11 +290,16 @@ uint32_t fx_ancestors(struct saker *s, struct thread ***out)
 /* One value as text, per its type and the field's style. */
 static void render_val(struct sbuf *b, const struct field_def *d, const struct saker_val *v)
 {
+	uint32_t k;
+
 	switch (v->type) {
 	case SAKER_FT_STR:
 	case SAKER_FT_PATH:
-	case SAKER_FT_BYTES:
 		sb_putn(b, (const char *)v->s, v->len);
+		break;
+	case SAKER_FT_BYTES:
+		for (k = 0; k < v->len; k++)
+			sb_putc(b, v->s[k] >= 32 && v->s[k] < 127 ? (char)v->s[k] : '.');
 		break;
 	case SAKER_FT_INT:
 		sb_printf(b, "%" PRId64, v->n);

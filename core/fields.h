@@ -26,6 +26,9 @@ struct fbind {
 	uint32_t keylen;
 	int32_t pcode, pidx;        /* evt.arg.<name>: cache of code -> param index */
 	char *scratch;              /* FB_SCRATCH bytes for rendered values */
+	uint64_t memo_evt;          /* evt.num of the memoised value (0: none) */
+	struct saker_val memo;      /* saker_field_get's last answer ... */
+	int32_t memo_ok;            /* ... and its return */
 };
 
 /* get: value i of the field (0 for single-valued ones): 1 present, 0 not. */
