@@ -236,6 +236,9 @@ static void do_clone(struct saker *s)
 		cpid = iarg(s, EVP_PID, ctid);
 		cptid = iarg(s, EVP_PTID, -1);
 		parent = thread_find(s, is_thread ? cpid : cptid);
+		if (!parent && (s->probe || s->scan_proc) && (is_thread ? cpid : cptid) > 0 &&
+		    (is_thread ? cpid : cptid) != ctid)
+			parent = thread_get(s, is_thread ? cpid : cptid); /* from /proc */
 		if (parent && parent->tid == ctid)
 			parent = NULL;
 	}

@@ -570,6 +570,38 @@ static void test_bounded(void)
 	saker_close(s);
 }
 
+/* More live threads than the table holds: the table stays at its cap,
+ * the overflow is counted as evictions, the newest threads are there. */
+static void test_eviction(void)
+{
+	struct saker *s = open_ctx();
+	struct saker_stats st;
+	uint32_t cap = s->th.cap, i;
+
+	for (i = 0; i < cap + 1000; i++)
+		clone_ev(s, 10 + i, 0, 10 + i, 10 + i, 1, 0, "many", "");
+	saker_stats_get(s, &st);
+	CHECK_INT(st.threads, cap);
+	CHECK_INT(s->th.evictions, 1000);
+	CHECK(thread_find(s, 10 + cap + 999) != NULL);
+	CHECK(thread_find(s, 10 + cap + 999) == s->thr);
+	CHECK_INT(st.fds, 0);
+	saker_close(s);
+
+	/* the same for fds */
+	s = open_ctx();
+	cap = s->fds.cap;
+	clone_ev(s, 5, 0, 5, 5, 1, 0, "opener", "");
+	for (i = 0; i < cap + 10; i++)
+		openat_ev(s, 5, 3 + i, PPM_AT_FDCWD, "f", 0);
+	saker_stats_get(s, &st);
+	CHECK_INT(st.fds, cap);
+	CHECK_INT(s->fds.evictions, 10);
+	CHECK(s->fd && s->fd->fd == 3 + cap + 9);
+	CHECK_STR(fdname(s, 5, 3 + cap + 9), "/f");
+	saker_close(s);
+}
+
 static void test_scan_proc(void)
 {
 	struct saker_opts o = { 0 };
@@ -611,6 +643,7 @@ int main(void)
 	test_containers();
 	test_users();
 	test_bounded();
+	test_eviction();
 	test_scan_proc();
 	return check_done();
 }
