@@ -437,7 +437,7 @@ local function decode_item(file, node, items, diags)
 	end
 	local it = setmetatable({ file = file, kind = kind, name = "", diags = diags, loc = loc },
 		Item)
-	local rec = { kind = kind, loc = loc, has = {} }
+	local rec = { kind = kind, loc = loc, has = {}, name = "" }
 	if kind == "required_engine_version" then
 		decode_engine_version(it, by[kind], rec)
 	elseif kind == "required_plugin_versions" then
