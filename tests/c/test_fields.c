@@ -431,6 +431,46 @@ static void test_socket(void)
 	}
 }
 
+/* accept4 X (389) of an IPv6 connection: this process is the server */
+static void test_accept6(void)
+{
+	uint8_t tup[37];
+	uint8_t cip[16], sip[16];
+	uint16_t cport = 51000, sport = 8080;
+
+	inet_pton(AF_INET6, "fd00::1", cip);
+	inet_pton(AF_INET6, "::1", sip);
+	tup[0] = 10;
+	memcpy(tup + 1, cip, 16);
+	memcpy(tup + 17, &cport, 2);
+	memcpy(tup + 19, sip, 16);
+	memcpy(tup + 35, &sport, 2);
+	evb_begin(&B, 389, 300, ts++);
+	evb_u64(&B, 7);
+	evb_raw(&B, tup, sizeof(tup));
+	evb_u8(&B, 0);
+	evb_u32(&B, 0);
+	evb_u32(&B, 128);
+	evb_u32(&B, 0);
+	push();
+	CHECK_STR(R("evt.type"), "accept4");
+	CHECK_STR(R("evt.res"), "SUCCESS");
+	CHECK_STR(R("fd.type"), "ipv6");
+	CHECK_STR(R("fd.typechar"), "6");
+	CHECK_STR(R("fd.is_server"), "true");
+	CHECK_STR(R("fd.cip"), "fd00::1");
+	CHECK_STR(R("fd.sip"), "::1");
+	CHECK_STR(R("fd.lip"), "::1");
+	CHECK_STR(R("fd.rip"), "fd00::1");
+	CHECK_STR(R("fd.lport"), "8080");
+	CHECK_STR(R("fd.rport"), "51000");
+	CHECK_STR(R("fd.port"), "(51000,8080)");
+	CHECK_STR(R("fd.name_changed"), "true");
+	CHECK_STR(R("fd.sockfamily"), "ip");
+	CHECK_STR(R("fd.types[7]"), "ipv6");
+	CHECK_STR(R("fd.types[99]"), "<NA>");
+}
+
 static void test_container(void)
 {
 	clone_pair(200, 400, "bash", "-bash");
@@ -462,6 +502,7 @@ int main(void)
 	test_chain();
 	test_files();
 	test_socket();
+	test_accept6();
 	test_container();
 	saker_close(S);
 	return check_done();
