@@ -375,8 +375,10 @@ static void do_open(struct saker *s, int creat)
 		return;
 	flags = creat ? PPM_O_CREAT | PPM_O_WRONLY | (1u << 8) : (uint32_t)iarg(s, EVP_FLAGS, 0);
 	name = evt_str_k(CODE, P, EVP_NAME, &len);
-	n = resolve_at(s, s->thr, iarg(s, EVP_DIRFD, PPM_AT_FDCWD), name ? name : "", name ? len : 0,
-		       pathbuf, sizeof(pathbuf));
+	n = 0;
+	pathbuf[0] = 0;
+	if (name) /* no name (old events): an fd of unknown path */
+		n = resolve_at(s, s->thr, iarg(s, EVP_DIRFD, PPM_AT_FDCWD), name, len, pathbuf, sizeof(pathbuf));
 	f = new_fd(s, fd, flags & PPM_O_DIRECTORY ? FDT_DIR : FDT_FILE);
 	if (!f)
 		return;
@@ -434,9 +436,29 @@ static void do_socket(struct saker *s)
 	}
 }
 
-/* Fill f from a decoded tuple: client is the source end. */
-static void set_tuple(struct saker *s, struct fdinfo *f, const struct evt_sock *t)
+static int v4_mapped(const uint8_t *a)
 {
+	static const uint8_t pre[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+	return memcmp(a, pre, 12) == 0;
+}
+
+/* Fill f from a decoded tuple: client is the source end. An IPv6 tuple
+ * whose two ends are IPv4-mapped is an IPv4 connection, as Falco shows it. */
+static void set_tuple(struct saker *s, struct fdinfo *f, const struct evt_sock *in)
+{
+	struct evt_sock m;
+	const struct evt_sock *t = in;
+
+	if (in->family == PPM_AF_INET6 && v4_mapped(in->sip) && v4_mapped(in->dip)) {
+		m = *in;
+		m.family = PPM_AF_INET;
+		memset(m.sip, 0, 16);
+		memset(m.dip, 0, 16);
+		memcpy(m.sip, in->sip + 12, 4);
+		memcpy(m.dip, in->dip + 12, 4);
+		t = &m;
+	}
 	f->family = t->family;
 	if (t->family == PPM_AF_INET || t->family == PPM_AF_INET6) {
 		uint32_t n = t->family == PPM_AF_INET ? 4 : 16;
@@ -508,7 +530,6 @@ static void do_accept(struct saker *s)
 	if (fd < 0 || !(f = new_fd(s, fd, FDT_UNKNOWN)))
 		return;
 	f->is_server = 1;
-	f->l4proto = L4_TCP;
 	if ((v = evt_raw_k(CODE, P, EVP_TUPLE, &len)) && evt_socktuple(v, len, &t))
 		set_tuple(s, f, &t);
 	if (evt_pidx(CODE, EVP_FLAGS) >= 0 && (iarg(s, EVP_FLAGS, 0) & 0x80000))

@@ -424,6 +424,29 @@ static void test_sockets(void)
 	CHECK(f && f->type == FDT_IPV6 && f->is_server && f->sport == 8080);
 	CHECK_STR(fdname(s, 400, 6), "::1:5000->::1:8080");
 
+	/* an IPv6 tuple of two IPv4-mapped ends is an IPv4 connection */
+	tup[0] = PPM_AF_INET6;
+	memset(tup + 1, 0, 36);
+	tup[11] = tup[12] = 0xff;
+	ip4(tup + 13, "192.168.1.5");
+	port = 6000;
+	memcpy(tup + 17, &port, 2);
+	tup[29] = tup[30] = 0xff;
+	ip4(tup + 31, "192.168.1.9");
+	port = 22;
+	memcpy(tup + 35, &port, 2);
+	evb_begin(&B, 389, 400, ts++);
+	evb_u64(&B, 14);
+	evb_raw(&B, tup, 37);
+	evb_u8(&B, 0);
+	evb_u32(&B, 0);
+	evb_u32(&B, 128);
+	evb_u32(&B, 0);
+	feed(s);
+	f = fd_find(s, thread_find(s, 400), 14);
+	CHECK(f && f->type == FDT_IPV4 && f->l4proto == L4_TCP);
+	CHECK_STR(fdname(s, 400, 14), "192.168.1.5:6000->192.168.1.9:22");
+
 	/* bind + listen on a new socket */
 	evb_begin(&B, 19, 400, ts++);
 	evb_u64(&B, 7);
@@ -476,6 +499,7 @@ static void test_sockets(void)
 	}
 	f = fd_find(s, thread_find(s, 400), 8);
 	CHECK(f && f->type == FDT_UNIX && f->udst == 0xffff2222);
+	CHECK(f && f->l4proto == L4_UNKNOWN);
 	CHECK_STR(fdname(s, 400, 8), "ffff1111->ffff2222 /run/x.sock");
 	saker_close(s);
 }
