@@ -7,7 +7,8 @@
 --             style = "plain"|"single"|"double"|"literal"|"folded", line, col }
 --   seq     { kind = "seq", line, col, [1..n] = node }
 --   map     { kind = "map", line, col, keys = { key node, ... },
---             values = { value node, ... }, by = { [key string] = value node } }
+--             values = { value node, ... }, by = { [key string] = value node },
+--             dup = the first key node that repeats an earlier key (by holds the last) }
 -- Aliases yield the anchored node itself (shared, treat nodes as read-only).
 -- Merge keys (`<<: *x` or `<<: [*x, *y]`) add the keys of the merged maps
 -- that the map does not set itself, after its own keys.

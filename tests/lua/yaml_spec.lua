@@ -51,6 +51,14 @@ m:
 		assert.equal(3, #m.keys)
 	end)
 
+	it("keeps the last value of a repeated key and marks the repetition", function()
+		local docs = assert(yaml.load("a: 1\nb: 2\na: 3\n"))
+		local m = docs[1]
+		assert.equal("3", m.by.a.value)
+		assert.same({ 3, 1 }, { m.dup.line, m.dup.col })
+		assert.is_nil(assert(yaml.load("a: 1\n"))[1].dup)
+	end)
+
 	it("splits documents", function()
 		local docs = assert(yaml.load("- a\n---\n- b\n---\n"))
 		assert.equal(3, docs.n)

@@ -450,6 +450,10 @@ local function decode_item(file, node, items, diags)
 		end
 		rec.name = nn.value
 		it.name = nn.value
+		if node.dup then
+			it:warn("LOAD_DUPLICATE_KEY", fmt("Key '%s' is set twice: the last value is used",
+				node.dup.value), node.dup)
+		end
 		for i = 1, #node.keys do
 			local k = node.keys[i]
 			local kv = k.kind == "scalar" and k.value
@@ -555,10 +559,10 @@ function M.files(paths, diags)
 end
 
 -- Both stages: read the files and collect them into a ruleset.
-function M.ruleset(paths, opts)
+function M.ruleset(paths)
 	local items, diags = M.files(paths)
 	local collect = require("saker.rules.collect")
-	local rs = collect.collect(items, diags, opts)
+	local rs = collect.collect(items, diags)
 	return rs, diags
 end
 
