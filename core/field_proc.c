@@ -132,7 +132,10 @@ int fp_cmdline(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o
 
 	if (!t)
 		return 0;
-	fx_scratch(b, &sb);
+	if (field_defs[b->id].info.flags & SAKER_FF_LIST)
+		fx_scratch_item(b, i, &sb);
+	else
+		fx_scratch(b, &sb);
 	sb_puts(&sb, t->comm);
 	if (t->args.len) {
 		sb_putc(&sb, ' ');

@@ -257,6 +257,13 @@ void fx_scratch(struct fbind *b, struct sbuf *sb)
 	sb_init(sb, b->scratch, FB_SCRATCH);
 }
 
+void fx_scratch_item(struct fbind *b, uint32_t i, struct sbuf *sb)
+{
+	uint32_t slice = FB_SCRATCH / 4;
+
+	sb_init(sb, b->scratch + (i % 4) * slice, slice);
+}
+
 int fx_scratch_val(struct fbind *b, struct sbuf *sb, struct saker_val *o, int type)
 {
 	return fx_str(o, sb->p, sb->len, type);

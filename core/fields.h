@@ -88,8 +88,10 @@ static inline int fx_num(struct saker_val *o, int64_t n, int type)
 }
 
 /* Scratch for a rendered value of this binding, reset; the caller fills
- * the sbuf and ends with fx_scratch_val. */
+ * the sbuf and ends with fx_scratch_val. Items of a list field take turns
+ * over four slices, so four consecutive items stay alive together. */
 void fx_scratch(struct fbind *b, struct sbuf *sb);
+void fx_scratch_item(struct fbind *b, uint32_t i, struct sbuf *sb);
 int fx_scratch_val(struct fbind *b, struct sbuf *sb, struct saker_val *o, int type);
 
 /* ---- parameter rendering (field_evt.c, used by dump.c) ----------------- */

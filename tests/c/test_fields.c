@@ -274,6 +274,17 @@ static void test_chain(void)
 		CHECK_INT(saker_field_at(S, h, 2, &v), 0);
 		CHECK_STR(R("proc.aname"), "(bash,sshd)");
 	}
+	/* list items rendered into scratch stay alive together */
+	{
+		struct saker_val a, c;
+		int32_t h = saker_field_bind(S, "proc.acmdline", NULL, NULL, 0);
+
+		CHECK(saker_field_at(S, h, 0, &a) == 1);
+		CHECK(saker_field_at(S, h, 1, &c) == 1);
+		CHECK(a.len == 7 && memcmp(a.s, "bash -i", 7) == 0);
+		CHECK(c.len == 7 && memcmp(c.s, "sshd -D", 7) == 0);
+		CHECK_STR(R("proc.acmdline[0]"), "cat /etc/passwd x y");
+	}
 }
 
 static void test_files(void)
