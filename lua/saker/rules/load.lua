@@ -542,7 +542,7 @@ end
 -- Read files (or directories of *.yaml/*.yml) into records.
 -- Returns items, diags, files (the files read, in order).
 function M.files(paths, diags)
-	if type(paths) == "string" then paths = { paths } end
+	if type(paths) ~= "table" then paths = { paths ~= nil and tostring(paths) or nil } end
 	diags = diags or {}
 	local items = {}
 	local files = M.expand(paths)
