@@ -245,7 +245,9 @@ static void do_clone(struct saker *s)
 	c = thread_find(s, ctid);
 	fresh = c == NULL;
 	if (fresh) {
+		s->pin = parent; /* a full table must not evict what we copy */
 		c = thread_new(s, ctid);
+		s->pin = NULL;
 		c->clone_ts = s->evt.ts;
 		if (parent) {
 			copy_image(s, c, parent);

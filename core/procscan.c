@@ -452,8 +452,10 @@ int procscan_all(struct saker *s)
 			if (tid == pid || thread_find(s, tid))
 				continue;
 			t = thread_new(s, tid);
+			s->pin = t;
 			if (procscan_thread(s, t) < 0)
 				thread_drop(s, tid);
+			s->pin = NULL;
 		}
 		if (td)
 			closedir(td);

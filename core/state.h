@@ -170,6 +170,7 @@ struct saker {
 	struct thread *thr;      /* the event's thread (never NULL once handed out) */
 	struct fdinfo *fd;       /* the event's fd entry, NULL if none */
 	int64_t fdnum;           /* the event's fd number, -1 if none */
+	struct thread *pin;      /* threads.c: also spared by eviction (a parent being copied) */
 
 	struct thread_table th;
 	struct fd_table fds;

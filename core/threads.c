@@ -95,7 +95,7 @@ struct thread *thread_new(struct saker *s, int64_t tid)
 
 	if (i == STATE_NIL) {
 		i = t->clock;
-		if (&t->pool[i] == s->thr)
+		while (&t->pool[i] == s->thr || &t->pool[i] == s->pin)
 			i = (i + 1) % t->cap;
 		t->clock = (i + 1) % t->cap;
 		slot_release(s, i);
@@ -129,8 +129,16 @@ struct thread *thread_get(struct saker *s, int64_t tid)
 	if (th)
 		return th;
 	th = thread_new(s, tid);
-	if ((s->probe || s->scan_proc) && procscan_thread(s, th) == 0)
-		return th;
+	if (s->probe || s->scan_proc) {
+		struct thread *pin = s->pin;
+		int rc;
+
+		s->pin = th; /* filling it may create its main thread */
+		rc = procscan_thread(s, th);
+		s->pin = pin;
+		if (rc == 0)
+			return th;
+	}
 	/* minimal entry: its own process, an empty fd table */
 	if (th->files == STATE_NIL)
 		th->files = files_new(s);
