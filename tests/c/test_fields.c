@@ -493,6 +493,17 @@ static void test_container(void)
 	CHECK_STR(R("proc.cmdline"), "nginx");
 	CHECK_STR(R("proc.args"), "");
 	CHECK_STR(R("user.uid"), "33");
+
+	evb_begin(&B, 199, 400, ts++);      /* setuid X */
+	evb_u64(&B, 0);
+	evb_u32(&B, 0);
+	push();
+	CHECK_STR(R("evt.arg.uid"), "root");
+	CHECK_INT(N("evt.rawarg.uid"), 0);
+	CHECK_STR(R("evt.args"), "res=0 uid=0(root)");
+	CHECK_STR(R("evt.arg.nosuch"), "<NA>");
+	CHECK_STR(R("evt.arg[5]"), "<NA>");
+	CHECK_STR(R("fs.path.name"), "<NA>");
 }
 
 int main(void)
