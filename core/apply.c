@@ -243,6 +243,12 @@ static void do_clone(struct saker *s)
 			parent = NULL;
 	}
 	c = thread_find(s, ctid);
+	if (c && !c->clone_ts && !c->from_proc && c != parent) {
+		/* a placeholder made for an event of a tid we did not know
+		 * (or a reused tid): the clone says who it really is */
+		thread_drop(s, ctid);
+		c = NULL;
+	}
 	fresh = c == NULL;
 	if (fresh) {
 		s->pin = parent; /* a full table must not evict what we copy */

@@ -190,6 +190,14 @@ static void test_clone_exec_exit(void)
 		CHECK(c->files != thread_find(s, 100)->files);
 	}
 	CHECK_STR(fdname(s, 101, 3), "/home/u/todo.txt");
+	/* a tid seen before its clone (placeholder) is replaced by the clone */
+	close_ev(s, 102, 9);
+	CHECK_STR(thread_find(s, 102)->comm, "");
+	clone_ev(s, 100, 102, 100, 100, 1, 0, "bash", "cpuset=/");
+	CHECK_STR(thread_find(s, 102)->comm, "bash");
+	CHECK_INT(thread_find(s, 102)->ptid, 100);
+	CHECK_STR(fdname(s, 102, 3), "/home/u/todo.txt");
+	exit_ev(s, 102);
 	/* the child's own clone event: same thread, now with its vtid */
 	e = clone_ev(s, 101, 0, 101, 101, 100, 0, "bash", "cpuset=/");
 	CHECK(e && s->thr == thread_find(s, 101) && s->thr->vtid == 101);
