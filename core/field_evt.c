@@ -130,7 +130,13 @@ static void put_fd(struct saker *s, int64_t fd, struct sbuf *b)
 		sb_puts(b, "AT_FDCWD");
 		return;
 	}
-	if (fd < 0 || !(f = fd_find(s, s->thr, fd)))
+	if (fd < 0) {
+		/* a failed call returning an fd: its errno */
+		if (render_errno(fd))
+			sb_puts(b, render_errno(fd));
+		return;
+	}
+	if (!(f = fd_find(s, s->thr, fd)))
 		return;
 	sb_putc(b, '<');
 	sb_putc(b, fd_type_char((enum fd_type)f->type));
@@ -247,7 +253,9 @@ static void put_raw(struct saker *s, uint32_t i, uint8_t t, const char *name,
 	}
 	if (!evt_int(s->evt.type, &s->par, i, &n))
 		return;
-	if (is_hex_param(name, t))
+	if ((t == PT_UID || t == PT_GID) && n == 0xffffffffll)
+		sb_puts(b, "-1");
+	else if (is_hex_param(name, t))
 		sb_printf(b, "%" PRIx64, (uint64_t)n);
 	else if (is_oct_param(name, t))
 		sb_printf(b, "%#" PRIo64, (uint64_t)n);
@@ -365,7 +373,8 @@ void fx_args(struct saker *s, struct sbuf *b)
 			sb_putc(b, ' ');
 		sb_puts(b, e->pnames[i]);
 		sb_putc(b, '=');
-		fx_param(s, i, b, AF_BOTH);
+		if (!fx_param(s, i, b, AF_BOTH))
+			sb_puts(b, "NULL");   /* an empty param, as sysdig shows it */
 	}
 }
 

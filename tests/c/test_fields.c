@@ -378,7 +378,10 @@ static void test_files(void)
 	CHECK_INT(N("evt.rawres"), -2);
 	CHECK_STR(R("evt.failed"), "true");
 	CHECK_STR(R("fd.name"), "<NA>");
-	CHECK_STR(R("evt.arg.fd"), "-2");
+	CHECK_STR(R("evt.arg.fd"), "ENOENT");
+	CHECK_STR(R("evt.rawarg.fd"), "-2");
+	CHECK_STR(R("evt.arg.dev"), "0");
+	CHECK_STR(R("evt.args"), "fd=-2(ENOENT) name=/nope flags=1(O_RDONLY) mode=0 dev=0 ino=0");
 }
 
 static void test_socket(void)
