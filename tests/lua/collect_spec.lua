@@ -113,6 +113,8 @@ describe("saker.rules.collect", function()
 	it("applies a directory's files in name order", function()
 		local rs, diags = load.ruleset({ FIX .. "dir" })
 		assert.same({}, diags)
+		assert.same({ FIX .. "dir/02-first.yml", FIX .. "dir/10-second.yaml",
+			FIX .. "dir/20-third.yaml" }, rs.files)
 		assert.equal("evt.type = open or evt.type = openat", rs.macros.m.condition)
 	end)
 

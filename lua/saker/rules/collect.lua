@@ -15,6 +15,7 @@
 --                exceptions = { {name=, fields=, comps=, values=, loc=} },
 --                loc=, cond_loc=, output_loc=, cond_parts= } ... }
 --   rule_by_name = { [name] = rule }
+--   files = { path ... }   (set by load.ruleset: the files read, in order)
 -- A condition built by appends is the pieces joined by one space;
 -- cond_parts = { {pos = byte offset of the piece in condition (1-based),
 -- loc = where that piece starts in its file} ... } maps it back.

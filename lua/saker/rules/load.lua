@@ -558,11 +558,13 @@ function M.files(paths, diags)
 	return items, diags, files
 end
 
--- Both stages: read the files and collect them into a ruleset.
+-- Both stages: read the files and collect them into a ruleset; rs.files
+-- lists the files read, in order (what a watcher has to watch).
 function M.ruleset(paths)
-	local items, diags = M.files(paths)
+	local items, diags, files = M.files(paths)
 	local collect = require("saker.rules.collect")
 	local rs = collect.collect(items, diags)
+	rs.files = files
 	return rs, diags
 end
 
