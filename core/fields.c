@@ -329,10 +329,7 @@ static void render_val(struct sbuf *b, const struct field_def *d, const struct s
 		}
 		break;
 	default:
-		if (d->style == FS_HEX)
-			sb_printf(b, "%" PRIx64, (uint64_t)v->n);
-		else
-			sb_printf(b, "%" PRIu64, (uint64_t)v->n);
+		sb_printf(b, "%" PRIu64, (uint64_t)v->n);
 		break;
 	}
 }

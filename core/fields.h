@@ -37,8 +37,7 @@ typedef int (*field_get_fn)(struct saker *s, struct fbind *b, uint32_t i, struct
 /* How a value is written by saker_field_render, beside its type. */
 enum fstyle {
 	FS_PLAIN = 0,
-	FS_TIME, FS_TIME_S, FS_DATETIME, FS_DATETIME_S, FS_ISO8601, /* ABSTIME */
-	FS_HEX                                                       /* UINT */
+	FS_TIME, FS_TIME_S, FS_DATETIME, FS_DATETIME_S, FS_ISO8601  /* ABSTIME */
 };
 
 struct field_def {
