@@ -55,8 +55,11 @@ describe_live("live capture", function()
 		agent.sh("rm -rf " .. dir)
 	end)
 
-	local function field(rule)
-		return a:wait_alert(function(x) return x.rule == rule end)
+	-- The first alert of `rule` whose output_fields[key] is `value` (any, if key is nil).
+	local function field(rule, key, value)
+		return a:wait_alert(function(x)
+			return x.rule == rule and (key == nil or x.output_fields[key] == value)
+		end)
 	end
 
 	it("opens: fd.name, fd.directory, evt.arg.flags, user.name, proc.cmdline", function()
@@ -120,7 +123,7 @@ print(c.getsockname()[1])']], port, port)
 	it("a chmod setting the setuid bit: evt.arg.mode", function()
 		agent.write(dir .. "/f", "x")
 		assert.is_true(agent.sh("chmod 4755 " .. dir .. "/f"))
-		local al = field("live chmod")
+		local al = field("live chmod", "evt.arg.filename", dir .. "/f")
 		assert.is_truthy(al, a:stderr())
 		assert.equal(dir .. "/f", al.output_fields["evt.arg.filename"])
 		assert.is_truthy(al.output_fields["evt.arg.mode"]:find("S_ISUID", 1, true))
