@@ -23,11 +23,15 @@ local function read(path)
 	return s
 end
 
-ffi.cdef(read(M.home .. "/core/saker.h"))
-ffi.cdef [[
+-- ffi.cdef is global to the Lua state and refuses a second definition;
+-- a test runner that reloads modules must not declare the header twice.
+if not pcall(ffi.typeof, "struct saker_evt") then
+	ffi.cdef(read(M.home .. "/core/saker.h"))
+	ffi.cdef [[
 int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
 ]]
+end
 
 M.ffi = ffi
 M.C = SAKER_EMBEDDED and ffi.C or ffi.load(M.home .. "/build/libsaker.so")
