@@ -17,7 +17,13 @@
 #include "probe.h"
 #include "saker.skel.h"
 
-enum { RING_KB_DEFAULT = 8192, CAP_PERFMON_ = 38, CAP_BPF_ = 39 };
+enum {
+	RING_KB_DEFAULT = 8192,
+	WAKEUP_SHIFT = 4,    /* the probe wakes the reader at 1/16 of the ring */
+	POLL_TICK_MS = 10,   /* otherwise the reader looks this often */
+	CAP_PERFMON_ = 38,
+	CAP_BPF_ = 39
+};
 
 struct probe {
 	struct saker_bpf *skel;
@@ -135,6 +141,7 @@ struct probe *probe_open(uint32_t ring_kb, uint32_t self_tgid, int verbose, char
 	}
 	p->skel->rodata->boot_ns = boot_epoch_ns();
 	p->skel->rodata->self_tgid = self_tgid;
+	p->skel->rodata->wakeup_bytes = ((uint64_t)ring_kb * 1024) >> WAKEUP_SHIFT;
 
 	ret = saker_bpf__load(p->skel);
 	if (ret) {
@@ -181,21 +188,31 @@ void probe_close(struct probe *p)
 
 int probe_poll(struct probe *p, int timeout_ms, probe_event_fn fn, void *ctx)
 {
-	int ret;
+	int ret, tick;
 
 	p->fn = fn;
 	p->ctx = ctx;
 	p->handed = 0;
 	p->stopped = 0;
-	/* Drain what is there first: no epoll_wait while busy. */
-	ret = ring_buffer__consume(p->ring);
-	if (ret == 0 && !p->stopped && timeout_ms != 0)
-		ret = ring_buffer__poll(p->ring, timeout_ms);
-	if (p->stopped)
-		return p->handed;
-	if (ret < 0)
-		return ret == -EINTR ? -EINTR : ret;
-	return p->handed;
+	for (;;) {
+		ret = ring_buffer__consume(p->ring);
+		if (p->handed || p->stopped)
+			return p->handed;
+		if (ret < 0)
+			return ret;
+		if (timeout_ms == 0)
+			return 0;
+		/* The probe wakes us only when a backlog builds up: look again
+		 * every tick meanwhile. */
+		tick = timeout_ms < 0 || timeout_ms > POLL_TICK_MS ? POLL_TICK_MS : timeout_ms;
+		ret = ring_buffer__poll(p->ring, tick);
+		if (p->handed || p->stopped)
+			return p->handed;
+		if (ret < 0)
+			return ret;
+		if (timeout_ms > 0)
+			timeout_ms -= tick;
+	}
 }
 
 int probe_select(struct probe *p, const uint8_t *on, uint32_t nsyscalls)

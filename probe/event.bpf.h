@@ -28,6 +28,7 @@
 /* Filled in by user space before load. */
 const volatile __u64 boot_ns = 0;     /* epoch ns at boot */
 const volatile __u32 self_tgid = 0;   /* never traced */
+const volatile __u64 wakeup_bytes = 1; /* wake the reader past this backlog */
 
 /* Syscall selection, indexed by syscall number: the scap exit event code
  * to send, 0 for none. In .bss, which libbpf mmaps, so that user space
@@ -185,7 +186,7 @@ static __always_inline void evb_send(struct evb *e, u16 type)
 	u8 *b = e->s->buf;
 	u64 len = e->s->off, size = len + 2;
 	u32 zero = 0;
-	u64 *d;
+	u64 *d, flags;
 
 	if (size > EV_MAX)
 		return;
@@ -196,7 +197,12 @@ static __always_inline void evb_send(struct evb *e, u16 type)
 	*(u32 *)&b[22] = e->s->idx;
 	/* The CPU rides after the event, outside its len. */
 	*(u16 *)&b[len & EV_MASK] = bpf_get_smp_processor_id();
-	if (bpf_ringbuf_output(&rb, b, size, 0) == 0)
+	/* Waking the reader per event costs more than the event (an IPI in
+	 * a VM): it is woken only once a backlog builds up, and otherwise
+	 * polls on a short tick (probe_poll). */
+	flags = bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA) >= wakeup_bytes ?
+		BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+	if (bpf_ringbuf_output(&rb, b, size, flags) == 0)
 		return;
 	d = bpf_map_lookup_elem(&drops, &zero);
 	if (d)

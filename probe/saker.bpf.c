@@ -32,16 +32,17 @@ struct {
 	__type(value, struct exec_name);
 } exec_names SEC(".maps");
 
-/* Syscall arguments as the x86_64 ABI passes them. */
+/* Syscall arguments as the x86_64 ABI passes them. regs is a trusted BTF
+ * pointer here: plain loads, CO-RE relocated, no helper call. */
 static __always_inline u64 arg(struct pt_regs *r, int i)
 {
 	switch (i) {
-	case 0: return BPF_CORE_READ(r, di);
-	case 1: return BPF_CORE_READ(r, si);
-	case 2: return BPF_CORE_READ(r, dx);
-	case 3: return BPF_CORE_READ(r, r10);
-	case 4: return BPF_CORE_READ(r, r8);
-	default: return BPF_CORE_READ(r, r9);
+	case 0: return r->di;
+	case 1: return r->si;
+	case 2: return r->dx;
+	case 3: return r->r10;
+	case 4: return r->r8;
+	default: return r->r9;
 	}
 }
 
@@ -59,7 +60,7 @@ static __always_inline void *arg_ptr(struct pt_regs *r, int i)
 /* The event code selected for the syscall being traced. */
 static __always_inline u16 this_code(struct pt_regs *r)
 {
-	u64 nr = BPF_CORE_READ(r, orig_ax);
+	u64 nr = r->orig_ax;
 
 	return evcode[nr & (NSYSCALLS - 1)];
 }
@@ -74,12 +75,18 @@ static __always_inline struct task_struct *cur(void)
 
 /* ---- files ------------------------------------------------------------ */
 
-/* dev and ino of the file a new fd points to (length 0 on failure). */
-static __always_inline void evb_dev_ino(struct evb *e, long fd)
+/* flags (with PPM_O_F_CREATED when the open created the file), mode, dev
+ * and ino of the file a new fd points to (dev and ino empty on failure). */
+static __always_inline void evb_open_tail(struct evb *e, long fd, u64 flags, u64 mode)
 {
 	struct file *f = fd_file(cur(), fd);
 	struct inode *ino = f ? BPF_CORE_READ(f, f_inode) : NULL;
+	u32 sflags = open_flags_to_scap(flags);
 
+	if (f && (BPF_CORE_READ(f, f_mode) & K_FMODE_CREATED))
+		sflags |= PPM_O_F_CREATED;
+	evb_u32(e, sflags);
+	evb_u32(e, open_mode_to_scap(flags, mode));
 	if (!ino) {
 		evb_empty(e);
 		evb_empty(e);
@@ -89,32 +96,21 @@ static __always_inline void evb_dev_ino(struct evb *e, long fd)
 	evb_u64(e, BPF_CORE_READ(ino, i_ino));
 }
 
-static __always_inline u32 created(long fd)
-{
-	struct file *f = fd_file(cur(), fd);
-
-	return f && (BPF_CORE_READ(f, f_mode) & K_FMODE_CREATED) ? PPM_O_F_CREATED : 0;
-}
-
 FILLER(fill_open)
 {
-	u64 flags = arg(regs, 1);
 	struct evb e;
 
 	if (evb_start(&e, 6))
 		return 0;
 	evb_u64(&e, ret);
 	evb_ustr(&e, arg_ptr(regs, 0));
-	evb_u32(&e, open_flags_to_scap(flags) | created(ret));
-	evb_u32(&e, open_mode_to_scap(flags, arg(regs, 2)));
-	evb_dev_ino(&e, ret);
+	evb_open_tail(&e, ret, arg(regs, 1), arg(regs, 2));
 	evb_send(&e, 3);
 	return 0;
 }
 
 FILLER(fill_openat)
 {
-	u64 flags = arg(regs, 2);
 	struct evb e;
 
 	if (evb_start(&e, 7))
@@ -122,34 +118,50 @@ FILLER(fill_openat)
 	evb_u64(&e, ret);
 	evb_u64(&e, arg_int(regs, 0));
 	evb_ustr(&e, arg_ptr(regs, 1));
-	evb_u32(&e, open_flags_to_scap(flags) | created(ret));
-	evb_u32(&e, open_mode_to_scap(flags, arg(regs, 3)));
-	evb_dev_ino(&e, ret);
+	evb_open_tail(&e, ret, arg(regs, 2), arg(regs, 3));
 	evb_send(&e, 307);
 	return 0;
 }
 
+/* openat2: resolve sits between mode and dev */
 FILLER(fill_openat2)
 {
 	struct open_how how = {};
+	struct file *f;
+	struct inode *ino;
+	u32 sflags;
 	struct evb e;
 
 	if (evb_start(&e, 8))
 		return 0;
 	bpf_probe_read_user(&how, sizeof(how), arg_ptr(regs, 2));
+	f = fd_file(cur(), ret);
+	ino = f ? BPF_CORE_READ(f, f_inode) : NULL;
+	sflags = open_flags_to_scap(how.flags);
+	if (f && (BPF_CORE_READ(f, f_mode) & K_FMODE_CREATED))
+		sflags |= PPM_O_F_CREATED;
 	evb_u64(&e, ret);
 	evb_u64(&e, arg_int(regs, 0));
 	evb_ustr(&e, arg_ptr(regs, 1));
-	evb_u32(&e, open_flags_to_scap(how.flags) | created(ret));
+	evb_u32(&e, sflags);
 	evb_u32(&e, open_mode_to_scap(how.flags, how.mode));
 	evb_u32(&e, resolve_to_scap(how.resolve));
-	evb_dev_ino(&e, ret);
+	if (ino) {
+		evb_u32(&e, new_encode_dev(BPF_CORE_READ(ino, i_sb, s_dev)));
+		evb_u64(&e, BPF_CORE_READ(ino, i_ino));
+	} else {
+		evb_empty(&e);
+		evb_empty(&e);
+	}
 	evb_send(&e, 327);
 	return 0;
 }
 
+/* creat: fd, name, mode, dev, ino, creat_flags (PPM_O_F_CREATED) */
 FILLER(fill_creat)
 {
+	struct file *f = fd_file(cur(), ret);
+	struct inode *ino = f ? BPF_CORE_READ(f, f_inode) : NULL;
 	struct evb e;
 
 	if (evb_start(&e, 6))
@@ -157,8 +169,14 @@ FILLER(fill_creat)
 	evb_u64(&e, ret);
 	evb_ustr(&e, arg_ptr(regs, 0));
 	evb_u32(&e, arg(regs, 1) & 07777);
-	evb_dev_ino(&e, ret);
-	evb_u16(&e, created(ret));
+	if (ino) {
+		evb_u32(&e, new_encode_dev(BPF_CORE_READ(ino, i_sb, s_dev)));
+		evb_u64(&e, BPF_CORE_READ(ino, i_ino));
+	} else {
+		evb_empty(&e);
+		evb_empty(&e);
+	}
+	evb_u16(&e, f && (BPF_CORE_READ(f, f_mode) & K_FMODE_CREATED) ? PPM_O_F_CREATED : 0);
 	evb_send(&e, 59);
 	return 0;
 }
