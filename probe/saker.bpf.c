@@ -80,10 +80,10 @@ static __always_inline struct task_struct *cur(void)
 static __always_inline void evb_open_tail(struct evb *e, long fd, u64 flags, u64 mode)
 {
 	struct file *f = fd_file(cur(), fd);
-	struct inode *ino = f ? BPF_CORE_READ(f, f_inode) : NULL;
+	struct inode *ino = f ? f->f_inode : NULL;
 	u32 sflags = open_flags_to_scap(flags);
 
-	if (f && (BPF_CORE_READ(f, f_mode) & K_FMODE_CREATED))
+	if (f && (f->f_mode & K_FMODE_CREATED))
 		sflags |= PPM_O_F_CREATED;
 	evb_u32(e, sflags);
 	evb_u32(e, open_mode_to_scap(flags, mode));
@@ -92,8 +92,8 @@ static __always_inline void evb_open_tail(struct evb *e, long fd, u64 flags, u64
 		evb_empty(e);
 		return;
 	}
-	evb_u32(e, new_encode_dev(BPF_CORE_READ(ino, i_sb, s_dev)));
-	evb_u64(e, BPF_CORE_READ(ino, i_ino));
+	evb_u32(e, new_encode_dev(ino->i_sb->s_dev));
+	evb_u64(e, ino->i_ino);
 }
 
 FILLER(fill_open)

@@ -11,17 +11,22 @@
 #define S_IFMT_   0170000
 #define S_IFSOCK_ 0140000
 
+/* The kernel's cast of a plain address to a read-only BTF pointer (6.2+). */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+
+/* Direct loads through BTF pointers (CO-RE relocated, faulting loads
+ * that read 0): no helper call except for the fd array slot. */
 static __always_inline struct file *fd_file(struct task_struct *task, s64 fd)
 {
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file **fds;
+	struct fdtable *fdt = task->files->fdt;
 	struct file *f = NULL;
+	u64 slot;
 
-	if (fd < 0 || !fdt || fd >= BPF_CORE_READ(fdt, max_fds))
+	if (fd < 0 || !fdt || fd >= fdt->max_fds)
 		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
-	bpf_core_read(&f, sizeof(f), &fds[fd]);
-	return f;
+	slot = (u64)fdt->fd + fd * sizeof(f);
+	bpf_probe_read_kernel(&f, sizeof(f), (void *)slot);
+	return f ? bpf_rdonly_cast(f, bpf_core_type_id_kernel(struct file)) : NULL;
 }
 
 static __always_inline struct sock *fd_sock(struct task_struct *task, s64 fd)
@@ -29,10 +34,10 @@ static __always_inline struct sock *fd_sock(struct task_struct *task, s64 fd)
 	struct file *f = fd_file(task, fd);
 	struct socket *so;
 
-	if (!f || (BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT_) != S_IFSOCK_)
+	if (!f || (f->f_inode->i_mode & S_IFMT_) != S_IFSOCK_)
 		return NULL;
-	so = BPF_CORE_READ(f, private_data);
-	return so ? BPF_CORE_READ(so, sk) : NULL;
+	so = f->private_data;
+	return so ? so->sk : NULL;
 }
 
 /* A unix socket's path, abstract names shown with a leading '@'; the
