@@ -59,7 +59,9 @@ void saker_close(struct saker *s);
 
 /* The next event, with the state tables updated for it; NULL when none came
  * within timeout_ms (0: do not wait) or a signal arrived. The event, its
- * thread and its fd stay valid until the following call. */
+ * thread and its fd stay valid until the following call. The pointer is the
+ * same for the context's whole life, so a hot loop may fetch it once and
+ * only test the return value for NULL (no boxed pointer per event). */
 const struct saker_evt *saker_next(struct saker *s, int32_t timeout_ms);
 
 /* Queue one scap-layout event, as if the probe had sent it (tests, replay).

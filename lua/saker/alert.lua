@@ -78,11 +78,7 @@ function M.table(a, cfg)
 		time = M.iso_time(a.ts),
 	}
 	if cfg.json_include_output_property ~= false then t.output = M.text(a, cfg) end
-	if cfg.json_include_output_fields_property ~= false then
-		local f = {}
-		for k, v in pairs(a.output_fields) do f[k] = v == nil and json.null or v end
-		t.output_fields = f
-	end
+	if cfg.json_include_output_fields_property ~= false then t.output_fields = a.output_fields end
 	if cfg.json_include_tags_property ~= false then t.tags = a.tags end
 	return t
 end

@@ -24,9 +24,11 @@ function M.run(s, rs, outs, opts)
 	local first = opts.first
 	local deadline = opts.duration and clock() + opts.duration
 	local n = 0
+	local ev -- the context's event: one address for its life (saker.h)
 	while true do
-		local ev = saker_next(s, 100)
-		if ev ~= nil then
+		local p = saker_next(s, 100)
+		if p ~= nil then
+			if ev == nil then ev = p end
 			local list = by_type[ev.type]
 			if list then
 				for i = 1, #list do

@@ -1,8 +1,7 @@
 -- SPDX-License-Identifier: Apache-2.0
 -- saker.json: a small JSON encoder for alerts (off the hot path). Keys of
--- objects are written sorted, as Falco's JSON output has them; 64-bit cdata
--- integers are written exactly; nil values in a table marked with
--- json.null are written as null.
+-- objects (string keys) are written sorted, as Falco's JSON output has them;
+-- 64-bit cdata integers are written exactly; json.null is written as null.
 local ffi = require("ffi")
 
 local M = {}
@@ -77,9 +76,7 @@ function encode(v, out)
 				if i > 1 then out[#out + 1] = "," end
 				out[#out + 1] = str(k)
 				out[#out + 1] = ":"
-				local val = v[k]
-				if val == nil then val = v[tonumber(k)] end
-				encode(val, out)
+				encode(v[k], out)
 			end
 			out[#out + 1] = "}"
 		end

@@ -35,9 +35,10 @@ local function build_rules(paths, s, cfg)
 		if d.level == "error" then has_error = true end
 	end
 	if has_error then return nil, diags end
+	local _, min_priority = load.priority(cfg.priority)
 	local compiled, cdiags = compile.ruleset(rs, s, {
 		rule_matching = cfg.rule_matching,
-		min_priority_num = cfg.priority_num,
+		min_priority_num = min_priority,
 		enabled = selection.make(cfg.rules),
 	})
 	for _, d in ipairs(cdiags or {}) do
@@ -114,12 +115,12 @@ local function main(argv)
 
 	local config = require("saker.config")
 	local load = require("saker.rules.load")
-	local cfg, cdiags = config.load(opts.config, opts.overrides)
+	local cfg, cdiags = config.load(opts.config or config.default_path(), opts.overrides)
 	if not cfg then
-		print_diags(cdiags, io.stderr, load.format_diag)
+		print_diags(cdiags, io.stderr, config.format_diag)
 		return 1
 	end
-	print_diags(cdiags, io.stderr, load.format_diag)
+	print_diags(cdiags, io.stderr, config.format_diag)
 	log.setup(cfg)
 
 	local core = require("saker.core")

@@ -14,6 +14,7 @@
 -- Not the hot path: it runs once per alert.
 local core = require("saker.core")
 local check = require("saker.rules.check")
+local json = require("saker.json")
 local ffi = core.ffi
 local C = core.C
 
@@ -87,13 +88,20 @@ function M.compile(s, text)
 	end
 	if not seen["evt.time"] and C.saker_field_find("evt.time") >= 0 then bind("evt.time", 0) end
 
+	local BIG = 9007199254740992LL -- 2^53
 	local buf = ffi.new("char[?]", RCAP)
 	local val = ffi.new("struct saker_val")
 	local get, render = C.saker_field_get, C.saker_field_render
 
+	-- Typed values for JSON: numbers exact (int64 cdata past 2^53), missing
+	-- values null.
 	local function typed(r)
-		if get(s, r.h, val) ~= 1 then return nil end
-		if r.class == "num" then return tonumber(val.n) end
+		if get(s, r.h, val) ~= 1 then return json.null end
+		if r.class == "num" then
+			local n = val.n
+			if n > -BIG and n < BIG then return tonumber(n) end
+			return ffi.new("int64_t", n)
+		end
 		if r.class == "bool" then return val.n ~= 0 end
 		local len = render(s, r.h, buf, RCAP)
 		if len < 0 then return nil end
