@@ -717,7 +717,7 @@ FILLER(fill_sendmsg)
 	if (evb_start(&e, 5))
 		return 0;
 	evb_u64(&e, ret);
-	evb_ubytes(&e, first.iov_base, ret > 0 ? ret : first.iov_len, SNAPLEN);
+	evb_ubytes(&e, first.iov_base, ret >= 0 && ret < first.iov_len ? ret : first.iov_len, SNAPLEN);
 	evb_u64(&e, fd);
 	evb_u32(&e, size);
 	evb_tuple(&e, fd_sock(cur(), fd), 0);
@@ -736,7 +736,8 @@ FILLER(fill_recvmsg)
 		return 0;
 	evb_u64(&e, ret);
 	evb_u32(&e, ret > 0 ? ret : 0);
-	evb_ubytes(&e, first.iov_base, ret > 0 ? ret : 0, SNAPLEN);
+	evb_ubytes(&e, first.iov_base, ret > 0 && ret < first.iov_len ? ret : (ret > 0 ? first.iov_len : 0),
+		   SNAPLEN);
 	evb_tuple(&e, fd_sock(cur(), fd), 1);
 	evb_empty(&e);
 	evb_u64(&e, fd);

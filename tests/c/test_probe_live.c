@@ -20,108 +20,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "check.h"
-#include "probe.h"
+#include "probe_ev.h"
 
-enum { MAXEV = 200000 };
-
-struct ev {
-	uint8_t *raw;
-	uint32_t len;
-};
-
-static struct ev evs[MAXEV];
-static int nev;
 static pid_t watch[2];   /* the child and the grandchild */
-static int self_seen;
-
-static uint64_t u64at(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
-static uint32_t u32at(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
-static uint16_t u16at(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return v; }
-
-static uint16_t ev_type(const struct ev *e) { return u16at(e->raw + 20); }
-static uint64_t ev_tid(const struct ev *e) { return u64at(e->raw + 8); }
-static uint32_t ev_nparams(const struct ev *e) { return u32at(e->raw + 22); }
-
-/* Parameter i of e, its length in *len; NULL past the end. */
-static const uint8_t *param(const struct ev *e, uint32_t i, uint16_t *len)
-{
-	uint32_t n = ev_nparams(e), off = 26 + 2 * n, k;
-
-	if (i >= n)
-		return NULL;
-	for (k = 0; k < i; k++)
-		off += u16at(e->raw + 26 + 2 * k);
-	*len = u16at(e->raw + 26 + 2 * i);
-	return off + *len <= e->len ? e->raw + off : NULL;
-}
-
-static int64_t p_int(const struct ev *e, uint32_t i)
-{
-	uint16_t len = 0;
-	const uint8_t *p = param(e, i, &len);
-
-	if (!p)
-		return -999999;
-	switch (len) {
-	case 1: return p[0];
-	case 2: return u16at(p);
-	case 4: return (int32_t)u32at(p);
-	case 8: return (int64_t)u64at(p);
-	}
-	return -999999;
-}
-
-static const char *p_str(const struct ev *e, uint32_t i)
-{
-	uint16_t len = 0;
-	const uint8_t *p = param(e, i, &len);
-
-	return p && len && p[len - 1] == 0 ? (const char *)p : "(none)";
-}
-
-static int on_event(void *ctx, const void *data, uint32_t len, uint16_t cpu)
-{
-	struct ev e = { (uint8_t *)data, len };
-	uint64_t tid = ev_tid(&e);
-
-	if (tid == (uint64_t)getpid())
-		self_seen++;
-	/* Kept whatever the thread: the grandchild may speak before its
-	 * parent's clone event names it. */
-	if (nev >= MAXEV)
-		return 0;
-	evs[nev].raw = malloc(len);
-	memcpy(evs[nev].raw, data, len);
-	evs[nev].len = len;
-	nev++;
-	return 0;
-}
-
-static const struct ev *find(uint16_t type, pid_t tid, int nth)
-{
-	int i;
-
-	for (i = 0; i < nev; i++)
-		if (ev_type(&evs[i]) == type && ev_tid(&evs[i]) == (uint64_t)tid && nth-- == 0)
-			return &evs[i];
-	return NULL;
-}
-
-static void select_types(struct probe *p, const char *const *types)
-{
-	uint8_t on[PROBE_NSYSCALLS] = { 0 };
-	uint32_t nrs[8];
-	int i, k, n;
-
-	for (i = 0; types[i]; i++) {
-		n = probe_syscalls_for(types[i], nrs, 8);
-		CHECK(n > 0);
-		for (k = 0; k < n && k < 8; k++)
-			on[nrs[k]] = 1;
-	}
-	probe_select(p, on, PROBE_NSYSCALLS);
-}
 
 /* What the child does; every step's outcome is checked from the events. */
 static void child(const char *dir, int port, int pipefd)
@@ -169,7 +70,6 @@ int main(void)
 	const struct ev *e;
 	struct probe *p;
 	int lfd, port, sync[2], status, i, found_exit = 0;
-	uint64_t drops = 0;
 	struct timespec t0, t1;
 	pid_t c;
 
@@ -213,7 +113,7 @@ int main(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
-		int n = probe_poll(p, 100, on_event, NULL);
+		int n = probe_poll(p, 100, ev_keep, NULL);
 
 		CHECK(n >= 0 || n == -EINTR);
 		for (i = 0; i < nev && !watch[1]; i++)
@@ -334,16 +234,13 @@ int main(void)
 	e = find(186, c, 0);
 	CHECK(e != NULL && ev_nparams(e) == 5 && p_int(e, 0) == 0);
 
-	for (i = 0; i < (int)probe_ncpus(p); i++)
-		drops += probe_drops(p, i);
-	CHECK_INT(drops, 0);
+	CHECK_INT(total_drops(p), 0);
 
 	snprintf(path, sizeof(path), "%s/file", dir);
 	unlink(path);
 	rmdir(dir);
 	close(lfd);
-	for (i = 0; i < nev; i++)
-		free(evs[i].raw);
+	ev_free();
 	probe_close(p);
 	return check_done();
 }
