@@ -11,11 +11,13 @@ local core = require("saker.core")
 local load = require("saker.rules.load")
 local compile = require("saker.rules.compile")
 local evb = require("evbuild")
+local sjit = require("saker.jit")
 
 local C = core.C
 local N = tonumber(arg and arg[1]) or 2000000
 local DIR = core.home .. "/../shared/upstream-rules/"
 
+sjit.setup()
 local s = assert(core.open({ live = false }))
 local rs, ldiags = load.ruleset({ DIR .. "falco_rules.yaml", DIR .. "falco-incubating_rules.yaml",
 	DIR .. "falco-sandbox_rules.yaml" })
@@ -55,7 +57,9 @@ for i = 1, 5 do
 		"93.184.216.34", 443), fd = 10 + i, addr = evb.sockaddr4("93.184.216.34", 443) } })
 end
 local nstream = #stream
-local by_type = c.by_type
+local by_type, eval = c.by_type, c.eval
+local hitbuf = {}
+for i = 1, #c.rules do hitbuf[i] = 0 end
 
 local function run(n, rules)
 	local hits = 0
@@ -63,11 +67,9 @@ local function run(n, rules)
 		local raw = stream[i % nstream + 1]
 		C.saker_inject(s, raw, #raw, 0)
 		-- no local for the event pointer: a side exit would box it
-		local list = by_type[C.saker_next(s, 0).type]
+		local code = C.saker_next(s, 0).type
 		if rules then
-			for j = 1, #list do
-				if list[j].match() then hits = hits + 1 end
-			end
+			hits = hits + eval[code](hitbuf)
 		end
 	end
 	return hits

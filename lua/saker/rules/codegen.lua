@@ -248,27 +248,38 @@ function Gen:expr(n, depth)
 	return self:cmp(n)
 end
 
--- Generate and load the match function of one rule.
--- Returns { fn =, lua = source } or raises { msg =, pos =, src = }.
-function M.rule(R, name, tree)
-	local g = setmetatable({ V = {}, S = {}, B = {}, XS = {}, F = {} }, Gen)
-	local body = g:expr(tree, 0)
+-- A fresh generator: g:expr(tree, 0) -> expression text; its V, S, B, XS, F
+-- are the values the chunk that uses the text must be loaded with.
+function M.gen()
+	return setmetatable({ V = {}, S = {}, B = {}, XS = {}, F = {} }, Gen)
+end
+
+-- Load the chunk `header .. "return " .. body` (body: a function
+-- expression) with the helpers of R and the values of g; returns fn, source.
+-- Raises { msg = } when the generated code does not load.
+function M.load(R, g, header, body, chunkname)
 	local hoist = {}
 	for _, h in ipairs(R.names) do hoist[#hoist + 1] = fmt("local %s = R.%s", h, h) end
 	hoist[#hoist + 1] = "local F = {}"
 	for j, text in ipairs(g.F) do hoist[#hoist + 1] = fmt("F[%d] = function() return %s end", j, text) end
-	local src = concat({
-		"-- rule: " .. name:gsub("\n", " "),
-		"local R, V, S, B, XS = ...",
-		concat(hoist, "\n"),
-		"return function()",
-		"\treturn " .. body,
-		"end", "" }, "\n")
-	local chunk, err = load(src, "=rule: " .. name)
-	if not chunk then
-		error({ msg = "generated code does not load: " .. tostring(err), pos = tree.pos, src = tree.src }, 0)
+	local src = concat({ header, "local R, V, S, B, XS = ...", concat(hoist, "\n"),
+		"return " .. body, "" }, "\n")
+	local chunk, err = load(src, chunkname)
+	if not chunk then error({ msg = "generated code does not load: " .. tostring(err) }, 0) end
+	return chunk(R, g.V, g.S, g.B, g.XS), src
+end
+
+-- Generate and load the match function of one rule.
+-- Returns { fn =, lua = source } or raises { msg =, pos =, src = }.
+function M.rule(R, name, tree)
+	local g = M.gen()
+	local body = g:expr(tree, 0)
+	local ok, fn, src = pcall(M.load, R, g, "-- rule: " .. name:gsub("\n", " "),
+		"function()\n\treturn " .. body .. "\nend", "=rule: " .. name)
+	if not ok then
+		error({ msg = fn.msg or tostring(fn), pos = tree.pos, src = tree.src }, 0)
 	end
-	return { fn = chunk(R, g.V, g.S, g.B, g.XS), lua = src, refs = g.V, sets = g.S }
+	return { fn = fn, lua = src, refs = g.V, sets = g.S }
 end
 
 return M

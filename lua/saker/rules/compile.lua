@@ -7,6 +7,9 @@
 --                    output_keys = { key, ... }, evttypes = { [code] = true } | nil,
 --                    lua = "generated source" } },
 --     by_type  = { [code] = { rule, ... } }   every code 0..max-1, enabled rules in order
+--     eval     = { [code] = function(hits) -> n }   every code 0..max-1: the indices
+--                (into rules) of the matching enabled rules in hits[1..n], in
+--                rule order (plan.lua); rules[i].idx == i
 --     interest = { "open", ... } | "all"
 --   }
 --
@@ -19,6 +22,7 @@ local parse = require("saker.rules.parse")
 local expand = require("saker.rules.expand")
 local check = require("saker.rules.check")
 local codegen = require("saker.rules.codegen")
+local plan = require("saker.rules.plan")
 local output = require("saker.rules.output")
 local ffi = core.ffi
 local C = core.C
@@ -226,6 +230,7 @@ function M.ruleset(ruleset, s, opts)
 			if r then
 				r.enabled = is_enabled(rule, opts)
 				rules[#rules + 1] = r
+				r.idx = #rules
 			end
 		end
 	end
@@ -249,6 +254,12 @@ function M.ruleset(ruleset, s, opts)
 			end
 		end
 	end
+	local eval, cache = {}, {}
+	for code = 0, ctx.et.max - 1 do
+		local list = {}
+		for i, r in ipairs(by_type[code]) do list[i] = { idx = r.idx, tree = r.tree } end
+		eval[code] = plan.eval(ctx.R, ctx.et.names[code], list, cache)
+	end
 	if want_all then
 		interest = "all"
 	else
@@ -259,7 +270,7 @@ function M.ruleset(ruleset, s, opts)
 		end
 		table.sort(interest)
 	end
-	return { rules = rules, by_type = by_type, interest = interest }, diags
+	return { rules = rules, by_type = by_type, eval = eval, interest = interest }, diags
 end
 
 -- The generated Lua source of one rule (for --dump-lua), or nil, diags.
