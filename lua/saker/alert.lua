@@ -42,6 +42,12 @@ function M.iso_time(ts)
 	return format("%s.%09dZ", date("!%Y-%m-%dT%H:%M:%S", s), ns)
 end
 
+-- Now, as ns since the epoch, to the second (internal alerts, which no
+-- event times).
+function M.now()
+	return ffi.new("uint64_t", os.time()) * NS
+end
+
 -- rule: a compiled rule; ts: uint64 ns since the epoch; msg, fields: what
 -- the rule's output formatter returned.
 function M.build(rule, ts, msg, fields, source)

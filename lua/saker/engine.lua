@@ -17,12 +17,26 @@ M.SIGHUP, M.SIGUSR1 = SIGHUP, SIGUSR1
 
 -- s: context; rs: compiled ruleset (by_type); outs: output channel set.
 -- opts: {first = bool (rule_matching first), duration = seconds or nil,
---        on_signal = function(sig) for SIGHUP/SIGUSR1}.
--- Returns when stopped by SIGINT/SIGTERM or the duration.
+--        drops = a saker.drops monitor or nil,
+--        on_signal = function(sig) for SIGHUP/SIGUSR1, may return a new ruleset}.
+-- Returns why it stopped: "signal" (SIGINT/SIGTERM), "duration" or "drops".
 function M.run(s, rs, outs, opts)
 	local by_type = rs.by_type
 	local first = opts.first
 	local deadline = opts.duration and clock() + opts.duration
+	local drops = opts.drops
+	local last_sec = clock()
+
+	-- Once a second: the drop monitor and the duration.
+	local function tick()
+		local now = clock()
+		if now == last_sec then return nil end
+		last_sec = now
+		if drops and drops:check(now) == "exit" then return "drops" end
+		if deadline and now >= deadline then return "duration" end
+		return nil
+	end
+
 	local n = 0
 	local ev -- the context's event: one address for its life (saker.h)
 	while true do
@@ -43,7 +57,8 @@ function M.run(s, rs, outs, opts)
 			n = n + 1
 			if n >= 65536 then
 				n = 0
-				if deadline and clock() >= deadline then return "duration" end
+				local why = tick()
+				if why then return why end
 			end
 		else
 			local sig = signal_take()
@@ -52,7 +67,8 @@ function M.run(s, rs, outs, opts)
 				local new = opts.on_signal(sig)
 				if new then by_type = new.by_type end
 			end
-			if deadline and clock() >= deadline then return "duration" end
+			local why = tick()
+			if why then return why end
 			outs:flush()
 		end
 	end

@@ -135,7 +135,8 @@ local function main(argv)
 	end
 
 	local offline = opts.dry_run or opts.list_rules or opts.describe or opts.dump_lua
-	local s, oerr = core.open({ live = not offline, scan_proc = not offline })
+	local s, oerr = core.open({ live = not offline, scan_proc = not offline,
+		ring_kb = tonumber(cfg.saker.ring_kb) })
 	if not s then
 		err("%s", oerr)
 		return 1
@@ -189,9 +190,14 @@ local function main(argv)
 	local outs = require("saker.outputs").open(cfg, { unbuffered = opts.unbuffered })
 	log.info("saker %s: %d rules loaded from %s", version.saker, #compiled.rules,
 		table.concat(paths, ", "))
-	engine.run(s, compiled, outs, {
+	local alert = require("saker.alert")
+	local drops = require("saker.drops").new(s, cfg, function(rule, msg, fields)
+		outs:emit(alert.build(rule, alert.now(), msg, fields, "internal"))
+	end)
+	local why = engine.run(s, compiled, outs, {
 		first = cfg.rule_matching == "first",
 		duration = opts.duration,
+		drops = drops,
 	})
 	outs:close()
 	local st = core.ffi.new("struct saker_stats")
@@ -199,7 +205,7 @@ local function main(argv)
 	log.info("events: %s, drops: %s", tostring(st.events):gsub("ULL", ""),
 		tostring(st.drops):gsub("ULL", ""))
 	core.close(s)
-	return 0
+	return why == "drops" and 1 or 0
 end
 
 return main
