@@ -180,15 +180,17 @@ static __always_inline void evb_ubytes(struct evb *e, const void *uptr, u64 len,
 	evb_len(e, len);
 }
 
-/* Write the header and send; count a failure in drops. */
+/* Write the header and send; count a failure in drops. The bounds are
+ * checked on opaque copies so that each one reaches the verifier on the
+ * very register the helper or the store uses. */
 static __always_inline void evb_send(struct evb *e, u16 type)
 {
 	u8 *b = e->s->buf;
-	u64 len = e->s->off, size = len + 2;
+	u64 len = e->s->off, size, at;
 	u32 zero = 0;
 	u64 *d, flags;
 
-	if (size > EV_MAX)
+	if (len > EV_MAX - 2)
 		return;
 	*(u64 *)&b[0] = bpf_ktime_get_boot_ns() + boot_ns;
 	*(u64 *)&b[8] = (u32)bpf_get_current_pid_tgid();
@@ -196,12 +198,18 @@ static __always_inline void evb_send(struct evb *e, u16 type)
 	*(u16 *)&b[20] = type;
 	*(u32 *)&b[22] = e->s->idx;
 	/* The CPU rides after the event, outside its len. */
-	*(u16 *)&b[len & EV_MASK] = bpf_get_smp_processor_id();
+	at = len;
+	opaque(at);
+	*(u16 *)&b[at & EV_MASK] = bpf_get_smp_processor_id();
 	/* Waking the reader per event costs more than the event (an IPI in
 	 * a VM): it is woken only once a backlog builds up, and otherwise
 	 * polls on a short tick (probe_poll). */
 	flags = bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA) >= wakeup_bytes ?
 		BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+	size = len + 2;
+	opaque(size);
+	if (size > EV_MAX)
+		return;
 	if (bpf_ringbuf_output(&rb, b, size, flags) == 0)
 		return;
 	d = bpf_map_lookup_elem(&drops, &zero);

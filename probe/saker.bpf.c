@@ -592,7 +592,7 @@ FILLER(fill_connect)
 	if (evb_start(&e, 4))
 		return 0;
 	evb_u64(&e, ret);
-	evb_tuple(&e, fd_sock(cur(), fd), 0);
+	evb_tuple(&e, fd_sock(cur(), fd), 0, NULL, 0);
 	evb_u64(&e, fd);
 	evb_sockaddr(&e, arg_ptr(regs, 1), arg(regs, 2));
 	evb_send(&e, 23);
@@ -610,7 +610,7 @@ FILLER(fill_accept)
 	if (evb_start(&e, code == 389 ? 6 : 5))
 		return 0;
 	evb_u64(&e, ret);
-	evb_tuple(&e, ret >= 0 ? fd_sock(cur(), ret) : NULL, 1);
+	evb_tuple(&e, ret >= 0 ? fd_sock(cur(), ret) : NULL, 1, NULL, 0);
 	if (lsk) {
 		qlen = BPF_CORE_READ(lsk, sk_ack_backlog);
 		qmax = BPF_CORE_READ(lsk, sk_max_ack_backlog);
@@ -662,7 +662,7 @@ FILLER(fill_sendto)
 	evb_ubytes(&e, arg_ptr(regs, 1), ret > 0 ? ret : size, SNAPLEN);
 	evb_u64(&e, fd);
 	evb_u32(&e, size);
-	evb_tuple(&e, fd_sock(cur(), fd), 0);
+	evb_tuple(&e, fd_sock(cur(), fd), 0, arg_ptr(regs, 4), arg(regs, 5));
 	evb_send(&e, 31);
 	return 0;
 }
@@ -676,7 +676,7 @@ FILLER(fill_recvfrom)
 		return 0;
 	evb_u64(&e, ret);
 	evb_ubytes(&e, arg_ptr(regs, 1), ret > 0 ? ret : 0, SNAPLEN);
-	evb_tuple(&e, fd_sock(cur(), fd), 1);
+	evb_tuple(&e, fd_sock(cur(), fd), 1, NULL, 0);
 	evb_u64(&e, fd);
 	evb_u32(&e, arg(regs, 2));
 	evb_send(&e, 35);
@@ -685,8 +685,9 @@ FILLER(fill_recvfrom)
 
 #define IOV_MAX_ 8
 
-/* The first iovec of a user msghdr and the sum of up to IOV_MAX_ lengths. */
-static __always_inline u64 msg_iov(struct user_msghdr *umsg, struct iovec *first)
+/* The first iovec of a user msghdr and the sum of up to IOV_MAX_ lengths;
+ * msg_name and msg_namelen in *m. */
+static __always_inline u64 msg_iov(struct user_msghdr *umsg, struct iovec *first, struct user_msghdr *mp)
 {
 	struct user_msghdr m = {};
 	struct iovec iov;
@@ -695,6 +696,8 @@ static __always_inline u64 msg_iov(struct user_msghdr *umsg, struct iovec *first
 
 	first->iov_base = NULL;
 	first->iov_len = 0;
+	mp->msg_name = NULL;
+	mp->msg_namelen = 0;
 	if (bpf_probe_read_user(&m, sizeof(m), umsg) || !m.msg_iov)
 		return 0;
 	for (i = 0; i < IOV_MAX_ && i < m.msg_iovlen; i++) {
@@ -704,14 +707,16 @@ static __always_inline u64 msg_iov(struct user_msghdr *umsg, struct iovec *first
 			*first = iov;
 		total += iov.iov_len;
 	}
+	*mp = m;
 	return total;
 }
 
 FILLER(fill_sendmsg)
 {
 	s64 fd = arg_int(regs, 0);
+	struct user_msghdr m;
 	struct iovec first;
-	u64 size = msg_iov(arg_ptr(regs, 1), &first);
+	u64 size = msg_iov(arg_ptr(regs, 1), &first, &m);
 	struct evb e;
 
 	if (evb_start(&e, 5))
@@ -720,7 +725,7 @@ FILLER(fill_sendmsg)
 	evb_ubytes(&e, first.iov_base, ret >= 0 && ret < first.iov_len ? ret : first.iov_len, SNAPLEN);
 	evb_u64(&e, fd);
 	evb_u32(&e, size);
-	evb_tuple(&e, fd_sock(cur(), fd), 0);
+	evb_tuple(&e, fd_sock(cur(), fd), 0, m.msg_name, m.msg_namelen);
 	evb_send(&e, 49);
 	return 0;
 }
@@ -728,17 +733,18 @@ FILLER(fill_sendmsg)
 FILLER(fill_recvmsg)
 {
 	s64 fd = arg_int(regs, 0);
+	struct user_msghdr m;
 	struct iovec first;
 	struct evb e;
 
-	msg_iov(arg_ptr(regs, 1), &first);
+	msg_iov(arg_ptr(regs, 1), &first, &m);
 	if (evb_start(&e, 6))
 		return 0;
 	evb_u64(&e, ret);
 	evb_u32(&e, ret > 0 ? ret : 0);
 	evb_ubytes(&e, first.iov_base, ret > 0 && ret < first.iov_len ? ret : (ret > 0 ? first.iov_len : 0),
 		   SNAPLEN);
-	evb_tuple(&e, fd_sock(cur(), fd), 1);
+	evb_tuple(&e, fd_sock(cur(), fd), 1, NULL, 0);
 	evb_empty(&e);
 	evb_u64(&e, fd);
 	evb_send(&e, 53);

@@ -36,7 +36,7 @@ static __always_inline struct sock *fd_sock(struct task_struct *task, s64 fd)
 
 	if (!f || (f->f_inode->i_mode & S_IFMT_) != S_IFSOCK_)
 		return NULL;
-	so = f->private_data;
+	so = bpf_rdonly_cast(f->private_data, bpf_core_type_id_kernel(struct socket));
 	return so ? so->sk : NULL;
 }
 
@@ -69,8 +69,27 @@ static __always_inline u32 put_sun_path(u8 *p, const char *path, int user)
 	return n;
 }
 
-/* inbound: the peer is the source (accept, recv*); outbound: we are. */
-static __always_inline void evb_tuple(struct evb *e, struct sock *sk, int inbound)
+/* The remote end from a user sockaddr (sendto/sendmsg on an unconnected
+ * socket): ip (network order, 4 or 16 bytes) into ip, port in host order. */
+static __always_inline u16 user_peer(const void *uaddr, u64 ulen, u16 fam, void *ip)
+{
+	u16 f = 0, port = 0;
+
+	if (!uaddr || ulen < 8 || bpf_probe_read_user(&f, 2, uaddr) || f != fam)
+		return 0;
+	bpf_probe_read_user(&port, 2, uaddr + 2);
+	if (fam == AF_INET_)
+		bpf_probe_read_user(ip, 4, uaddr + 4);
+	else if (ulen >= 24)
+		bpf_probe_read_user(ip, 16, uaddr + 8);
+	return bpf_ntohs(port);
+}
+
+/* inbound: the peer is the source (accept, recv*); outbound: we are. A
+ * socket without a remote end takes it from uaddr when given. sk comes
+ * from fd_sock: plain loads. */
+static __always_inline void evb_tuple(struct evb *e, struct sock *sk, int inbound,
+				      const void *uaddr, u64 ulen)
 {
 	u8 *p = evb_at(e);
 	u16 fam;
@@ -79,13 +98,15 @@ static __always_inline void evb_tuple(struct evb *e, struct sock *sk, int inboun
 		evb_empty(e);
 		return;
 	}
-	fam = BPF_CORE_READ(sk, __sk_common.skc_family);
+	fam = sk->__sk_common.skc_family;
 	if (fam == AF_INET_) {
-		u32 lip = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
-		u32 rip = BPF_CORE_READ(sk, __sk_common.skc_daddr);
-		u16 lport = BPF_CORE_READ(sk, __sk_common.skc_num);
-		u16 rport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+		u32 lip = sk->__sk_common.skc_rcv_saddr;
+		u32 rip = sk->__sk_common.skc_daddr;
+		u16 lport = sk->__sk_common.skc_num;
+		u16 rport = bpf_ntohs(sk->__sk_common.skc_dport);
 
+		if (!rip && !rport)
+			rport = user_peer(uaddr, ulen, AF_INET_, &rip);
 		p[0] = AF_INET_;
 		*(u32 *)&p[1] = inbound ? rip : lip;
 		*(u16 *)&p[5] = inbound ? rport : lport;
@@ -93,26 +114,31 @@ static __always_inline void evb_tuple(struct evb *e, struct sock *sk, int inboun
 		*(u16 *)&p[11] = inbound ? lport : rport;
 		evb_len(e, 13);
 	} else if (fam == AF_INET6_) {
-		u16 lport = BPF_CORE_READ(sk, __sk_common.skc_num);
-		u16 rport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+		u16 lport = sk->__sk_common.skc_num;
+		u16 rport = bpf_ntohs(sk->__sk_common.skc_dport);
+		u8 *rip = &p[inbound ? 1 : 19];
 
 		p[0] = AF_INET6_;
 		bpf_core_read(&p[inbound ? 19 : 1], 16, &sk->__sk_common.skc_v6_rcv_saddr);
-		bpf_core_read(&p[inbound ? 1 : 19], 16, &sk->__sk_common.skc_v6_daddr);
+		bpf_core_read(rip, 16, &sk->__sk_common.skc_v6_daddr);
+		if (!rport)
+			rport = user_peer(uaddr, ulen, AF_INET6_, rip);
 		*(u16 *)&p[17] = inbound ? rport : lport;
 		*(u16 *)&p[35] = inbound ? lport : rport;
 		evb_len(e, 37);
 	} else if (fam == AF_UNIX_) {
-		struct unix_sock *us = (void *)sk;
-		struct sock *peer = BPF_CORE_READ(us, peer);
-		struct unix_address *addr;
+		struct unix_sock *us = bpf_rdonly_cast(sk, bpf_core_type_id_kernel(struct unix_sock));
+		struct sock *peer = us->peer;
+		struct unix_address *addr = NULL;
 
 		p[0] = AF_UNIX_;
 		*(u64 *)&p[1] = (u64)sk;
 		*(u64 *)&p[9] = (u64)peer;
-		addr = peer ? BPF_CORE_READ((struct unix_sock *)peer, addr) : NULL;
+		if (peer)
+			addr = ((struct unix_sock *)bpf_rdonly_cast(peer,
+					bpf_core_type_id_kernel(struct unix_sock)))->addr;
 		if (!addr)
-			addr = BPF_CORE_READ(us, addr);
+			addr = us->addr;
 		if (addr)
 			evb_len(e, 17 + put_sun_path(&p[17], addr->name[0].sun_path, 0));
 		else {

@@ -30,7 +30,7 @@ static char pa[300], pb[300], pc[300];
 
 struct fds {
 	int pipe[2], sp[2], dup2, dup3, fcntl, creat, memfd, lfd, cfd, afd, o2;
-	int lport, cport, lport6, cport6, cfd6;
+	int lport, cport, lport6, cport6, cfd6, uport, ufd;
 	pid_t spawned;
 };
 
@@ -120,6 +120,19 @@ static void child(struct fds *r)
 			getsockname(r->cfd6, (struct sockaddr *)&s6, &l6);
 			r->cport6 = ntohs(s6.sin6_port);
 		}
+	}
+
+	{
+		/* UDP, unconnected: the tuple's remote end is sendto's address */
+		struct sockaddr_in su = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		socklen_t lu = sizeof(su);
+		int u = socket(AF_INET, SOCK_DGRAM, 0);
+
+		bind(u, (struct sockaddr *)&su, sizeof(su));
+		getsockname(u, (struct sockaddr *)&su, &lu);
+		r->uport = ntohs(su.sin_port);
+		r->ufd = socket(AF_INET, SOCK_DGRAM, 0);
+		sendto(r->ufd, "udp", 3, 0, (struct sockaddr *)&su, sizeof(su));
 	}
 
 	syscall(SYS_setresuid, -1, -1, -1);
@@ -284,6 +297,12 @@ int main(void)
 	t = param(e, 2, &len);
 	CHECK(e && ev_nparams(e) == 6 && p_int(e, 0) == 5 && p_int(e, 1) == 5 && t && len == 5 && !memcmp(t, "abcde", 5));
 	CHECK(e && p_int(e, 5) == r->afd);
+
+	/* UDP sendto on an unconnected socket */
+	e = find(31, c, 1);
+	t = param(e, 4, &len);
+	CHECK(e && p_int(e, 0) == 3 && p_int(e, 2) == r->ufd && t && len == 13 && t[0] == 2);
+	CHECK(t && !memcmp(t + 7, lo, 4) && u16at(t + 11) == r->uport && u16at(t + 5) != 0);
 
 	/* TCP on IPv6 loopback: connect's tuple and addr (after the IPv4 one) */
 	e = find(23, c, 1);
