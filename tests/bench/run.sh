@@ -13,6 +13,9 @@ CFLAGS="-O2 -g -Wall -Wextra -Wno-unused-parameter -std=gnu11 -Ibuild -Icore"
 cc $CFLAGS -o $OUT/loadgen tests/bench/loadgen.c || exit 1
 cc $CFLAGS -o $OUT/drainer tests/bench/drainer.c build/core/probe.o build/core/syscalls.o \
 	$(pkg-config --libs libbpf) -lelf -lz || exit 1
+clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -Iprobe -c tests/bench/floor.bpf.c -o $OUT/floor.bpf.o &&
+	bpftool gen skeleton $OUT/floor.bpf.o name floor_bpf > $OUT/floor.skel.h &&
+	cc $CFLAGS -I$OUT -o $OUT/floor tests/bench/floor.c $(pkg-config --libs libbpf) -lelf -lz || exit 1
 
 TMP=$(mktemp -d /tmp/saker-bench-XXXXXX)
 DRAINER=
@@ -43,6 +46,15 @@ drainer_start() {
 # Not in a subshell: wait only works on our own children.
 drainer_stop() {
 	kill -INT "$DRAINER"; wait "$DRAINER"; DRAINER=
+}
+
+# floor_loop NAME LOADGEN-ARGS...: the same loop under an empty sys_exit program
+floor_loop() {
+	name=$1; shift
+	base=$($OUT/loadgen "$@")
+	with=$($OUT/floor $OUT/loadgen "$@")
+	awk -v n="$name" -v b="$base" -v w="$with" 'BEGIN {
+		printf "%-8s %10.1f %10.1f %8.3fx   (empty sys_exit program: the kernel floor)\n", n, b, w, w / b }'
 }
 
 # run_loop NAME LOADGEN-ARGS...
@@ -81,13 +93,16 @@ for p in json.load(sys.stdin):
 	events=$1
 	set -- $stats
 	awk -v c="$1" -v t="$2" -v e="$events" 'BEGIN {
-		printf "  sys_exit runs %d, %.1f ns/run; %d events captured, %.1f ns BPF per captured syscall\n",
-		       c, c ? t / c : 0, e, e ? t / e : 0 }'
+		printf "  sys_exit runs %d, %.1f ns/run (all syscalls); %d events captured", c, c ? t / c : 0, e
+		if (e * 10 > c) printf ", %.1f ns BPF per captured syscall", t / e
+		printf "\n" }'
 }
 
 echo "loop     ns/op base  ns/op probe  slowdown  events/s   drops  drainer CPU  RSS KiB"
 run_loop open open "$TMP/file" "$N_OPEN"
 run_loop getppid getppid "$N_GETPPID"
+floor_loop open open "$TMP/file" "$N_OPEN"
+floor_loop getppid getppid "$N_GETPPID"
 echo "BPF time (kernel.bpf_stats_enabled=1, bpftool prog show):"
 echo " open loop:";    bpf_time open "$TMP/file" "$N_OPEN"
 echo " getppid loop:"; bpf_time getppid "$N_GETPPID"
