@@ -82,6 +82,8 @@ static int preflight(char *err, size_t errlen)
 	return 0;
 }
 
+/* One ring record: the scap event, then the u16 CPU it was captured on
+ * (outside the event's own len). */
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct probe *p = ctx;
@@ -134,6 +136,10 @@ struct probe *probe_open(uint32_t ring_kb, uint32_t self_tgid, int verbose, char
 	}
 	if (!ring_kb)
 		ring_kb = RING_KB_DEFAULT;
+	if (ring_kb < 4 || (ring_kb & (ring_kb - 1))) {
+		snprintf(err, errlen, "probe: the ring size must be a power of two KiB, 4 or more (got %u)", ring_kb);
+		goto cleanup;
+	}
 	ret = bpf_map__set_max_entries(p->skel->maps.rb, ring_kb * 1024);
 	if (ret) {
 		snprintf(err, errlen, "probe: bad ring size %u KiB: %s", ring_kb, strerror(-ret));

@@ -78,6 +78,19 @@ int main(void)
 		printf("0 passed, 0 failed\n");
 		return 0;
 	}
+	/* Without privileges, and with a bad ring size: one clear line. */
+	c = fork();
+	if (c == 0) {
+		if (setuid(65534) != 0)
+			_exit(2);
+		p = probe_open(0, getpid(), 0, err, sizeof(err));
+		_exit(!p && strstr(err, "needs root") ? 0 : 1);
+	}
+	waitpid(c, &status, 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	CHECK(probe_open(1000, getpid(), 0, err, sizeof(err)) == NULL);
+	CHECK(strstr(err, "power of two") != NULL);
+
 	p = probe_open(0, getpid(), 0, err, sizeof(err));
 	if (!p) {
 		fprintf(stderr, "%s\n", err);
