@@ -256,7 +256,7 @@ const struct saker_evt *saker_next(struct saker *s, int32_t timeout_ms)
 {
 	struct source *q = src_of(s);
 	const uint8_t *p;
-	uint32_t len;
+	uint32_t len, i;
 	uint16_t cpu;
 
 	apply_deferred(s);
@@ -274,7 +274,8 @@ const struct saker_evt *saker_next(struct saker *s, int32_t timeout_ms)
 	}
 	/* the event stays put until the next call, whatever is injected */
 	memcpy(q->cur, p, len);
-	evt_decode(q->cur, len, &s->par);
+	for (i = 0; i < s->par.n; i++) /* decoded once: move the params along */
+		s->par.val[i] = q->cur + (s->par.val[i] - p);
 	s->evt.num++;
 	memcpy(&s->evt.ts, q->cur, 8);
 	memcpy(&s->evt.tid, q->cur + 8, 8);
