@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <asm/unistd_64.h>
 #include <linux/capability.h>
 #include <sys/syscall.h>
 
@@ -227,6 +228,10 @@ int probe_select(struct probe *p, const uint8_t *on, uint32_t nsyscalls)
 
 	for (nr = 0; nr < PROBE_NSYSCALLS; nr++)
 		p->skel->bss->evcode[nr] = nr < nsyscalls && on[nr] ? probe_syscall_event(nr) : 0;
+	/* A successful execveat leaves the kernel as an execve (the ELF loader
+	 * rewrites orig_ax): its event is execve's, as with Falco. */
+	if (__NR_execveat < nsyscalls && on[__NR_execveat])
+		p->skel->bss->evcode[__NR_execve] = probe_syscall_event(__NR_execve);
 	return 0;
 }
 

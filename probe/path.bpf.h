@@ -54,6 +54,12 @@ static long dpath_step(u64 i, void *ctx)
 	if (!s)
 		return 1;
 	parent = BPF_CORE_READ(d, d_parent);
+	if (d == parent && d != w->root) {
+		/* a pseudo file's dentry (memfd, pipe, ...): its name, done */
+		q = BPF_CORE_READ(d, d_name);
+		path_prepend(s, q.name, q.len);
+		return 1;
+	}
 	if (d == w->root || d == parent) {
 		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
 

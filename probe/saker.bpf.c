@@ -828,7 +828,7 @@ FILLER(fill_execve)
 		evb_u32(&e, BPF_CORE_READ(task, loginuid.val));
 	else
 		evb_empty(&e);
-	evb_u32(&e, 0);
+	evb_u32(&e, exe ? exe_flags(exe, cred) : 0);
 	evb_u64(&e, cred_cap(__builtin_preserve_access_index(&cred->cap_inheritable)));
 	evb_u64(&e, cred_cap(__builtin_preserve_access_index(&cred->cap_permitted)));
 	evb_u64(&e, cred_cap(__builtin_preserve_access_index(&cred->cap_effective)));

@@ -145,6 +145,40 @@ static __always_inline void evb_proc(struct evb *e, struct task_struct *task)
 	evb_cgroups(e, task);
 }
 
+#define PPM_EXE_WRITABLE    (1 << 0)
+#define PPM_EXE_UPPER_LAYER (1 << 1)
+#define PPM_EXE_FROM_MEMFD  (1 << 2)
+#define PPM_EXE_LOWER_LAYER (1 << 3)
+#define OVERLAYFS_MAGIC_    0x794c7630
+#define CAP_DAC_OVERRIDE_   1
+
+/* execve's flags: whether the caller may write its executable (mode bits
+ * for its fsuid/fsgid, or CAP_DAC_OVERRIDE), whether it runs from a memfd,
+ * and from which overlayfs layer. */
+static __always_inline u32 exe_flags(struct file *exe, const struct cred *cred)
+{
+	struct inode *ino = BPF_CORE_READ(exe, f_inode);
+	struct inode *vino = BPF_CORE_READ(exe, f_path.dentry, d_inode);
+	u32 mode = BPF_CORE_READ(ino, i_mode), flags = 0;
+	u64 caps = 0;
+	u64 name = 0;
+
+	bpf_probe_read_kernel(&caps, sizeof(caps), __builtin_preserve_access_index(&cred->cap_effective));
+	if ((caps & (1ull << CAP_DAC_OVERRIDE_)) || (mode & 0002) ||
+	    (BPF_CORE_READ(ino, i_uid.val) == BPF_CORE_READ(cred, fsuid.val) && (mode & 0200)) ||
+	    (BPF_CORE_READ(ino, i_gid.val) == BPF_CORE_READ(cred, fsgid.val) && (mode & 0020)))
+		flags |= PPM_EXE_WRITABLE;
+	bpf_probe_read_kernel(&name, 6, BPF_CORE_READ(exe, f_path.dentry, d_name.name));
+	if (name == 0x3a64666d656dull) /* "memfd:" little-endian */
+		flags |= PPM_EXE_FROM_MEMFD;
+	if (vino && BPF_CORE_READ(vino, i_sb, s_magic) == OVERLAYFS_MAGIC_) {
+		struct ovl_inode *oi = (void *)vino - bpf_core_field_offset(struct ovl_inode, vfs_inode);
+
+		flags |= BPF_CORE_READ(oi, __upperdentry) ? PPM_EXE_UPPER_LAYER : PPM_EXE_LOWER_LAYER;
+	}
+	return flags;
+}
+
 /* pidns_init_start_ts: when the init process of the task's pid namespace
  * started, ns since the epoch. */
 static __always_inline u64 task_pidns_start(struct task_struct *task)

@@ -31,8 +31,27 @@ static char pa[300], pb[300], pc[300];
 struct fds {
 	int pipe[2], sp[2], dup2, dup3, fcntl, creat, memfd, lfd, cfd, afd, o2;
 	int lport, cport, lport6, cport6, cfd6, uport, ufd;
-	pid_t spawned;
+	pid_t spawned, memexec;
 };
+
+/* Run /bin/true from a memfd copy (fexecve: execveat with AT_EMPTY_PATH). */
+static pid_t exec_from_memfd(void)
+{
+	char *argv[] = { "true", NULL }, buf[65536];
+	pid_t pid = fork();
+	ssize_t n;
+	int in, mfd;
+
+	if (pid != 0)
+		return pid;
+	in = open("/bin/true", O_RDONLY);
+	mfd = memfd_create("saker-exe", 0);
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(mfd, buf, n) != n)
+			_exit(2);
+	fexecve(mfd, argv, environ);
+	_exit(3);
+}
 
 /* A 32-bit symlink (i386 number 83, which is mkdir on x86_64) through
  * int 0x80 from this 64-bit process: a compat syscall the probe must
@@ -148,6 +167,8 @@ static void child(struct fds *r)
 
 	posix_spawn(&r->spawned, "/bin/true", NULL, NULL, argv, environ);
 	waitpid(r->spawned, NULL, 0);
+	r->memexec = exec_from_memfd();
+	waitpid(r->memexec, NULL, 0);
 	_exit(0);
 }
 
@@ -158,7 +179,7 @@ int main(void)
 		"fchownat", "link", "linkat", "symlinkat", "openat2", "pipe2", "dup2", "dup3", "fcntl",
 		"socketpair", "memfd_create", "bind", "listen", "accept4", "sendto", "recvfrom",
 		"sendmsg", "recvmsg", "setresuid", "setgid", "umount2", "mount", "ptrace", "setns",
-		"finit_module", "fchdir", "clone3", "clone", "vfork", "connect", NULL };
+		"finit_module", "fchdir", "clone3", "clone", "vfork", "connect", "execveat", NULL };
 	const uint8_t lo[4] = { 127, 0, 0, 1 };
 	const struct ev *e;
 	struct fds *r;
@@ -345,6 +366,15 @@ int main(void)
 		e = find((uint16_t[]){ 335, 223, 227 }[i], c, 0);
 	CHECK(e && p_int(e, 0) == r->spawned && ev_nparams(e) == 21);
 	CHECK(e && find(ev_type(e), r->spawned, 0) && p_int(find(ev_type(e), r->spawned, 0), 0) == 0);
+
+	/* fexecve of a memfd: execveat, which the kernel turns into execve on
+	 * success (the exit event is execve's, as with Falco); its flags say
+	 * memfd (and writable: root may write anything) */
+	e = find(293, r->memexec, 0);
+	CHECK(e && ev_nparams(e) == 31 && p_int(e, 0) == 0 && !strcmp(p_str(e, 1), "true"));
+	CHECK(e && p_int(e, 19) == ((1 << 2) | (1 << 0)));
+	CHECK(e && strstr(p_str(e, 27), "memfd:saker-exe") != NULL);
+	CHECK(e && !strncmp(p_str(e, 30), "/dev/fd/", 8));
 
 	unlink(pb);
 	unlink(pc);
