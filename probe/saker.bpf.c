@@ -881,8 +881,8 @@ int BPF_PROG(proc_exec, struct task_struct *p, pid_t old_pid, struct linux_binpr
 	return 0;
 }
 
-/* procexit: status, ret (exit code), sig, core, reaper_tid (not known
- * here: length 0). Sent for every thread, whatever the selection. */
+/* procexit: status, ret (exit code), sig, core, reaper_tid. Sent for
+ * every thread, whatever the selection. */
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(proc_exit, struct task_struct *p)
 {
@@ -899,7 +899,7 @@ int BPF_PROG(proc_exit, struct task_struct *p)
 	evb_u64(&e, (status >> 8) & 0xff);
 	evb_u8(&e, status & 0x7f);
 	evb_u8(&e, (status & 0x80) != 0);
-	evb_empty(&e);
+	evb_u64(&e, exit_reaper(task));
 	evb_send(&e, 186);
 	return 0;
 }

@@ -179,6 +179,40 @@ static __always_inline u32 exe_flags(struct file *exe, const struct cred *cred)
 	return flags;
 }
 
+#define PF_EXITING_ 0x4
+#define REAPER_SCAN 16
+
+/* Who adopts the children of an exiting thread, the way the kernel picks:
+ * a live thread of the same process, else the init of its pid namespace
+ * (child subreapers are not looked for). 0 when it has no children. */
+static __always_inline s64 exit_reaper(struct task_struct *task)
+{
+	struct list_head *head, *node;
+	struct task_struct *t;
+	struct pid *pid;
+	struct upid *u;
+	int i;
+
+	if (BPF_CORE_READ(task, children.next) == __builtin_preserve_access_index(&task->children))
+		return 0;
+	if (bpf_core_field_exists(task->thread_node) && BPF_CORE_READ(task, signal, live.counter) > 0) {
+		head = __builtin_preserve_access_index(&task->signal->thread_head);
+		node = BPF_CORE_READ(task, thread_node.next);
+		for (i = 0; i < REAPER_SCAN && node != head; i++) {
+			t = (void *)node - bpf_core_field_offset(struct task_struct, thread_node);
+			if (!(BPF_CORE_READ(t, flags) & PF_EXITING_))
+				return BPF_CORE_READ(t, pid);
+			node = BPF_CORE_READ(node, next);
+		}
+	}
+	pid = BPF_CORE_READ(task, thread_pid);
+	if (!pid)
+		return 0;
+	u = (void *)pid + bpf_core_field_offset(struct pid, numbers) +
+	    (BPF_CORE_READ(pid, level) & 31) * bpf_core_type_size(struct upid);
+	return BPF_CORE_READ(u, ns, child_reaper, pid);
+}
+
 /* pidns_init_start_ts: when the init process of the task's pid namespace
  * started, ns since the epoch. */
 static __always_inline u64 task_pidns_start(struct task_struct *task)

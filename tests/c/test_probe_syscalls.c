@@ -31,7 +31,7 @@ static char pa[300], pb[300], pc[300];
 struct fds {
 	int pipe[2], sp[2], dup2, dup3, fcntl, creat, memfd, lfd, cfd, afd, o2;
 	int lport, cport, lport6, cport6, cfd6, uport, ufd;
-	pid_t spawned, memexec;
+	pid_t spawned, memexec, orphaner;
 };
 
 /* Run /bin/true from a memfd copy (fexecve: execveat with AT_EMPTY_PATH). */
@@ -80,6 +80,7 @@ static void child(struct fds *r)
 	struct iovec riov = { buf, sizeof(buf) };
 	struct msghdr rmh = { .msg_iov = &riov, .msg_iovlen = 1 };
 	socklen_t sl = sizeof(sa);
+	pid_t orphaner;
 
 	syscall(SYS_mkdir, pa, 0750);
 	syscall(SYS_rename, pa, pb);
@@ -169,6 +170,17 @@ static void child(struct fds *r)
 	waitpid(r->spawned, NULL, 0);
 	r->memexec = exec_from_memfd();
 	waitpid(r->memexec, NULL, 0);
+	/* a process that exits leaving a child behind */
+	orphaner = fork();  /* not into *r: the child shares that page */
+	if (orphaner == 0) {
+		if (fork() == 0) {
+			usleep(100000);
+			_exit(0);
+		}
+		_exit(0);
+	}
+	r->orphaner = orphaner;
+	waitpid(orphaner, NULL, 0);
 	_exit(0);
 }
 
@@ -375,6 +387,13 @@ int main(void)
 	CHECK(e && p_int(e, 19) == ((1 << 2) | (1 << 0)));
 	CHECK(e && strstr(p_str(e, 27), "memfd:saker-exe") != NULL);
 	CHECK(e && !strncmp(p_str(e, 30), "/dev/fd/", 8));
+
+	/* procexit: no children, no reaper; an orphaned child goes to the
+	 * namespace's init (1 here) */
+	e = find(186, r->memexec, 0);
+	CHECK(e && ev_nparams(e) == 5 && p_int(e, 4) == 0);
+	e = find(186, r->orphaner, 0);
+	CHECK(e && p_int(e, 0) == 0 && p_int(e, 4) == 1);
 
 	unlink(pb);
 	unlink(pc);
