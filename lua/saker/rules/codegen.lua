@@ -13,14 +13,18 @@
 --
 --   expr  := term { "and" term } | term { "or" term } | "not" term | "(" expr ")" | F[j]()
 --   term  := fetch "and" test
---   fetch := get(s, H, V[i]) == 1                    (H: the bound handle, inlined)
---          | xget(H, V[i], XS[i], B[i])              (field with transformers)
---   test  := t_eq(V[i], "const", n) | n_lt(V[i], 42) | t_set(V[i], S[j]) | ...
---   list fields: any(H, V[i], XS[i], B[i], neg, test, a, b, c)   (any value matches)
+--   fetch := get(s, H, v) == 1                    (H: the bound handle, inlined)
+--          | xget(H, v, XS[i], B[i])              (field with transformers)
+--   test  := (v.len==3 and memcmp(v.s,"cat",3)==0) | (v.n<42) | (m_set(S[j],v.s,v.len)~=0)
+--          | ip_eq(v, ...) | ...                  (tests written out where short)
+--   list fields: any(H, v, XS[i], B[i], neg, test, a, b, c)   (any value matches)
 --
--- V[i] is one preallocated struct saker_val per field reference; string
--- constants are Lua literals (FFI passes them to memcmp without a copy);
--- sets, regexes and number sets live in S. Nothing here allocates per event.
+-- v is the one preallocated struct saker_val every field is read into (w:
+-- the field on the right of val()); tests are sequential, so one is enough,
+-- and a trace then keeps one constant pointer instead of a value per test.
+-- String constants are Lua literals (FFI passes them to memcmp without a
+-- copy); sets, regexes and number sets live in S. Nothing here allocates
+-- per event.
 local core = require("saker.core")
 local ffi = core.ffi
 local C = core.C
@@ -106,7 +110,10 @@ function M.runtime(s)
 		end
 		return false
 	end
-	R.names = { "s", "get", "at", "xget", "any", "t_eq", "t_contains", "t_icontains",
+	R.memcmp, R.m_contains, R.m_icontains, R.m_endswith = memcmp, m_contains, m_icontains, m_endswith
+	R.m_glob, R.m_regex, R.m_set, R.tonumber = m_glob, m_regex, m_set, tonumber
+	R.names = { "s", "get", "at", "xget", "any", "memcmp", "m_contains", "m_icontains",
+		"m_endswith", "m_glob", "m_regex", "m_set", "tonumber", "t_eq", "t_contains", "t_icontains",
 		"t_startswith", "t_endswith", "t_glob", "t_regex", "t_set", "n_eq", "n_lt", "n_le",
 		"n_gt", "n_ge", "n_in", "b_eq", "ip_eq", "ip_in" }
 	return R
@@ -131,18 +138,19 @@ function Gen:keep(obj)
 	return #S
 end
 
--- The slot of a field reference: its V[i] (and B[i], XS[i] with transformers).
+-- The slot of a field reference: its XS[i] (and B[i] with transformers).
 function Gen:slot(F)
-	local i = #self.V + 1
-	self.V[i] = ffi.new("struct saker_val")
+	local i = self.n + 1
+	self.n = i
 	self.XS[i] = F.xk
 	if #F.xk > 0 then self.B[i] = ffi.new("uint8_t[?]", XBUF) end
 	return i
 end
 
-local function fetch(F, i)
-	if #F.xk == 0 then return fmt("get(s,%d,V[%d])==1", F.h, i) end
-	return fmt("xget(%d,V[%d],XS[%d],B[%d])", F.h, i, i, i)
+-- into: "v" (the field tested) or "w" (the field on the right of val()).
+local function fetch(F, i, into)
+	if #F.xk == 0 then return fmt("get(s,%d,%s)==1", F.h, into) end
+	return fmt("xget(%d,%s,XS[%d],B[%d])", F.h, into, i, i)
 end
 
 local STR_TEST = { ["="] = "t_eq", ["!="] = "t_eq", contains = "t_contains",
@@ -151,7 +159,30 @@ local STR_TEST = { ["="] = "t_eq", ["!="] = "t_eq", contains = "t_contains",
 local NUM_TEST = { ["="] = "n_eq", ["!="] = "n_eq", ["<"] = "n_lt", ["<="] = "n_le",
 	[">"] = "n_gt", [">="] = "n_ge" }
 
--- The test of a cmp node as (helper name, argument list text, negate).
+-- Tests written out in the generated code rather than called: every
+-- helper function is a place where the JIT may start a trace of its own,
+-- and such traces run on into the rule code and abort there.
+local INLINE = {
+	t_eq = function(v, k, n) return fmt("(%s.len==%s and memcmp(%s.s,%s,%s)==0)", v, n, v, k, n) end,
+	t_startswith = function(v, k, n)
+		return fmt("(%s.len>=%s and memcmp(%s.s,%s,%s)==0)", v, n, v, k, n)
+	end,
+	t_contains = function(v, k, n) return fmt("m_contains(%s.s,%s.len,%s,%s)~=0", v, v, k, n) end,
+	t_icontains = function(v, k, n) return fmt("m_icontains(%s.s,%s.len,%s,%s)~=0", v, v, k, n) end,
+	t_endswith = function(v, k, n) return fmt("m_endswith(%s.s,%s.len,%s,%s)~=0", v, v, k, n) end,
+	t_glob = function(v, pat, icase) return fmt("m_glob(%s,%s.s,%s.len,%s)~=0", pat, v, v, icase) end,
+	t_regex = function(v, re) return fmt("m_regex(%s,%s.s,%s.len)~=0", re, v, v) end,
+	t_set = function(v, set) return fmt("m_set(%s,%s.s,%s.len)~=0", set, v, v) end,
+	n_eq = function(v, x) return fmt("%s.n==%s", v, x) end,
+	n_lt = function(v, x) return fmt("%s.n<%s", v, x) end,
+	n_le = function(v, x) return fmt("%s.n<=%s", v, x) end,
+	n_gt = function(v, x) return fmt("%s.n>%s", v, x) end,
+	n_ge = function(v, x) return fmt("%s.n>=%s", v, x) end,
+	n_in = function(v, t) return fmt("%s[tonumber(%s.n)]==true", t, v) end,
+	b_eq = function(v, b) return fmt("(%s.n~=0)==%s", v, b) end,
+}
+
+-- The test of a cmp node as (helper name, { argument text, ... }, negate).
 function Gen:test(n, rhs_slot)
 	local op, class = n.op, n.class
 	local neg = op == "!="
@@ -160,28 +191,28 @@ function Gen:test(n, rhs_slot)
 			local set = ffi.gc(C.saker_strset_new(op == "pmatch" and C.SAKER_SET_PATHS or C.SAKER_SET_EXACT),
 				C.saker_strset_free)
 			for _, c in ipairs(n.consts) do C.saker_strset_add(set, c, #c) end
-			return "t_set", fmt("S[%d]", self:keep(set)), false
+			return "t_set", { fmt("S[%d]", self:keep(set)) }, false
 		elseif class == "num" or class == "bool" then
 			local t = {}
 			for _, c in ipairs(n.consts) do
 				if type(c) == "boolean" then t[c and 1 or 0] = true else t[c] = true end
 			end
-			return "n_in", fmt("S[%d]", self:keep(t)), false
+			return "n_in", { fmt("S[%d]", self:keep(t)) }, false
 		end
-		return "ip_in", fmt("S[%d]", self:keep(n.consts)), false
+		return "ip_in", { fmt("S[%d]", self:keep(n.consts)) }, false
 	end
 	if rhs_slot then
 		if class == "str" then
-			return STR_TEST[op], fmt("V[%d].s,V[%d].len", rhs_slot, rhs_slot), neg
+			return STR_TEST[op], { "w.s", "w.len" }, neg
 		elseif class == "ip" then
-			return "ip_eq", fmt("V[%d].s,V[%d].len,V[%d].len*8", rhs_slot, rhs_slot, rhs_slot), neg
+			return "ip_eq", { "w.s", "w.len", "w.len*8" }, neg
 		end
-		return NUM_TEST[op], fmt("V[%d].n", rhs_slot), neg
+		return NUM_TEST[op], { "w.n" }, neg
 	end
 	local k = n.const
 	if class == "str" then
 		if op == "glob" or op == "iglob" then
-			return "t_glob", fmt("%s,%d", q(k), op == "iglob" and 1 or 0), false
+			return "t_glob", { q(k), op == "iglob" and "1" or "0" }, false
 		elseif op == "regex" then
 			local err = ffi.new("char[256]")
 			local re = C.saker_regex_new(k, err, 256)
@@ -189,36 +220,40 @@ function Gen:test(n, rhs_slot)
 				error({ msg = "invalid regex '" .. k .. "': " .. ffi.string(err), pos = n.value.pos,
 					src = n.src }, 0)
 			end
-			return "t_regex", fmt("S[%d]", self:keep(ffi.gc(re, C.saker_regex_free))), false
+			return "t_regex", { fmt("S[%d]", self:keep(ffi.gc(re, C.saker_regex_free))) }, false
 		end
-		return STR_TEST[op], fmt("%s,%d", q(k), #k), neg
+		return STR_TEST[op], { q(k), tostring(#k) }, neg
 	elseif class == "num" then
-		return NUM_TEST[op], num(k), neg
+		return NUM_TEST[op], { num(k) }, neg
 	elseif class == "bool" then
-		return "b_eq", tostring(k), neg
+		return "b_eq", { tostring(k) }, neg
 	end
-	return "ip_eq", fmt("%s,%d,%d", q(k.addr), #k.addr, k.bits), neg
+	return "ip_eq", { q(k.addr), tostring(#k.addr), tostring(k.bits) }, neg
 end
 
 function Gen:cmp(n)
 	local F = n.field
 	local i = self:slot(F)
 	if n.op == "exists" then
-		if F.list then return fmt("at(s,%d,0,V[%d])==1", F.h, i) end
-		return fmt("get(s,%d,V[%d])==1", F.h, i)
+		if F.list then return fmt("at(s,%d,0,v)==1", F.h) end
+		return fmt("get(s,%d,v)==1", F.h)
 	end
 	local pre, rj = "", nil
 	if n.rhs then
 		rj = self:slot(n.rhs)
-		pre = fetch(n.rhs, rj) .. " and "
+		pre = fetch(n.rhs, rj, "w") .. " and "
 	end
 	local helper, args, neg = self:test(n, rj)
 	if F.list then
-		return pre .. fmt("any(%d,V[%d],XS[%d],B[%d],%s,%s,%s)", F.h, i, i, i, tostring(neg), helper, args)
+		return pre .. fmt("any(%d,v,XS[%d],B[%d],%s,%s,%s)", F.h, i, i, tostring(neg), helper,
+			concat(args, ","))
 	end
-	local test = fmt("%s(V[%d],%s)", helper, i, args)
+	local v = "v"
+	local inline = INLINE[helper]
+	local test = inline and "(" .. inline(v, args[1], args[2]) .. ")"
+		or fmt("%s(%s,%s)", helper, v, concat(args, ","))
 	if neg then test = "not " .. test end
-	return fetch(F, i) .. " and " .. pre .. test
+	return fetch(F, i, "v") .. " and " .. pre .. test
 end
 
 -- Move expression text into a function of its own: F[j]().
@@ -270,7 +305,8 @@ end
 -- A fresh generator: g:expr(tree, 0) -> expression text; its V, S, B, XS, F
 -- are the values the chunk that uses the text must be loaded with.
 function M.gen()
-	return setmetatable({ V = {}, S = {}, B = {}, XS = {}, F = {} }, Gen)
+	return setmetatable({ n = 0, V = { ffi.new("struct saker_val"), ffi.new("struct saker_val") },
+		S = {}, B = {}, XS = {}, F = {} }, Gen)
 end
 
 -- Load the chunk `header .. "return " .. body` (body: a function
@@ -279,6 +315,7 @@ end
 function M.load(R, g, header, body, chunkname)
 	local hoist = {}
 	for _, h in ipairs(R.names) do hoist[#hoist + 1] = fmt("local %s = R.%s", h, h) end
+	hoist[#hoist + 1] = "local v, w = V[1], V[2]"
 	hoist[#hoist + 1] = "local F = {}"
 	for j, text in ipairs(g.F) do hoist[#hoist + 1] = fmt("F[%d] = function() return %s end", j, text) end
 	local src = concat({ header, "local R, V, S, B, XS = ...", concat(hoist, "\n"),
