@@ -70,7 +70,7 @@ int main(void)
 	const struct ev *e;
 	struct probe *p;
 	int lfd, port, sync[2], status, i, found_exit = 0;
-	struct timespec t0, t1;
+	struct timespec t0, t1, rt0, rt1;
 	pid_t c;
 
 	if (geteuid() != 0) {
@@ -124,6 +124,7 @@ int main(void)
 	CHECK_INT(write(sync[1], "x", 1), 1);
 	close(sync[1]);
 
+	clock_gettime(CLOCK_REALTIME, &rt0);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
 		int n = probe_poll(p, 100, ev_keep, NULL);
@@ -141,6 +142,7 @@ int main(void)
 			break;
 	}
 	waitpid(c, &status, 0);
+	clock_gettime(CLOCK_REALTIME, &rt1);
 	CHECK(found_exit);
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	CHECK_INT(self_seen, 0);
@@ -243,6 +245,12 @@ int main(void)
 		CHECK_STR(p_str(e, 27), "/usr/bin/true");  /* trusted_exepath */
 		CHECK_STR(p_str(e, 30), "/bin/true");      /* filename */
 	}
+	/* timestamps: ns since the epoch, taken while the test ran, in order */
+	e = find(293, c, 0);
+	CHECK(e && u64at(e->raw) >= rt0.tv_sec * 1000000000ull + rt0.tv_nsec - 50000000ull);
+	CHECK(e && u64at(e->raw) <= rt1.tv_sec * 1000000000ull + rt1.tv_nsec + 50000000ull);
+	CHECK(e && find(186, c, 0) && u64at(find(186, c, 0)->raw) >= u64at(e->raw));
+
 	/* procexit of the exec'd child: status 0 */
 	e = find(186, c, 0);
 	CHECK(e != NULL && ev_nparams(e) == 5 && p_int(e, 0) == 0);
