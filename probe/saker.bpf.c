@@ -550,7 +550,8 @@ FILLER(fill_socket)
 	evb_u32(&e, arg(regs, 0));
 	evb_u32(&e, arg(regs, 1));
 	evb_u32(&e, arg(regs, 2));
-	evb_empty(&e);
+	/* SOCK_NONBLOCK and SOCK_CLOEXEC are O_NONBLOCK and O_CLOEXEC */
+	evb_u32(&e, fd_flags_to_scap(arg(regs, 1)));
 	evb_send(&e, 19);
 	return 0;
 }

@@ -151,7 +151,7 @@ static void child(struct fds *r)
 		bind(u, (struct sockaddr *)&su, sizeof(su));
 		getsockname(u, (struct sockaddr *)&su, &lu);
 		r->uport = ntohs(su.sin_port);
-		r->ufd = socket(AF_INET, SOCK_DGRAM, 0);
+		r->ufd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 		sendto(r->ufd, "udp", 3, 0, (struct sockaddr *)&su, sizeof(su));
 	}
 
@@ -191,7 +191,7 @@ int main(void)
 		"fchownat", "link", "linkat", "symlinkat", "openat2", "pipe2", "dup2", "dup3", "fcntl",
 		"socketpair", "memfd_create", "bind", "listen", "accept4", "sendto", "recvfrom",
 		"sendmsg", "recvmsg", "setresuid", "setgid", "umount2", "mount", "ptrace", "setns",
-		"finit_module", "fchdir", "clone3", "clone", "vfork", "connect", "execveat", NULL };
+		"finit_module", "fchdir", "clone3", "clone", "vfork", "connect", "execveat", "socket", NULL };
 	const uint8_t lo[4] = { 127, 0, 0, 1 };
 	const struct ev *e;
 	struct fds *r;
@@ -330,6 +330,13 @@ int main(void)
 	t = param(e, 2, &len);
 	CHECK(e && ev_nparams(e) == 6 && p_int(e, 0) == 5 && p_int(e, 1) == 5 && t && len == 5 && !memcmp(t, "abcde", 5));
 	CHECK(e && p_int(e, 5) == r->afd);
+
+	/* socket: its type as given, the SOCK_* flags as open flags */
+	for (i = 0, e = NULL; (e = find(19, c, i)) && p_int(e, 0) != r->ufd; i++)
+		;
+	CHECK(e && p_int(e, 1) == AF_INET && p_int(e, 2) == (SOCK_DGRAM | SOCK_CLOEXEC) && p_int(e, 4) == (1 << 12));
+	e = find(19, c, 0);
+	CHECK(e && p_int(e, 0) == r->lfd && p_int(e, 2) == SOCK_STREAM && p_int(e, 4) == 0);
 
 	/* UDP sendto on an unconnected socket */
 	e = find(31, c, 1);
