@@ -1,7 +1,8 @@
 -- SPDX-License-Identifier: Apache-2.0
 -- saker.engine: the event loop. Pulls one event at a time from the C core
--- (the core drains the ring buffer in batches), runs the rules indexed by
--- the event's type, and hands alerts to the output channels. Nothing on the
+-- (the core drains the ring buffer in batches), runs the evaluation function
+-- of the event's type (all its rules, compiled together: rules/plan.lua), and
+-- hands alerts to the output channels. Nothing on the
 -- per-event path allocates; only a matching rule builds an alert.
 local core = require("saker.core")
 local alert = require("saker.alert")
@@ -15,14 +16,15 @@ local clock = os.time
 local SIGHUP, SIGINT, SIGUSR1, SIGTERM = 1, 2, 10, 15
 M.SIGHUP, M.SIGUSR1 = SIGHUP, SIGUSR1
 
--- s: context; rs: compiled ruleset (by_type); outs: output channel set.
+-- s: context; rs: compiled ruleset (eval, rules); outs: output channel set.
 -- opts: {first = bool (rule_matching first), duration = seconds or nil,
 --        drops = a saker.drops monitor or nil,
 --        on_signal = function(sig) for SIGHUP/SIGUSR1, may return a new ruleset}.
 -- Returns why it stopped: "signal" (SIGINT/SIGTERM), "duration" or "drops".
 function M.run(s, rs, outs, opts)
-	local by_type = rs.by_type
-	local first = opts.first
+	local eval, rules = rs.eval, rs.rules
+	local hits = {} -- filled by eval[type]: indices into rules, in rule order
+	local last = opts.first and 1 or math.huge
 	local deadline = opts.duration and clock() + opts.duration
 	local drops = opts.drops
 	local last_sec = clock()
@@ -43,15 +45,12 @@ function M.run(s, rs, outs, opts)
 		local p = saker_next(s, 100)
 		if p ~= nil then
 			if ev == nil then ev = p end
-			local list = by_type[ev.type]
-			if list then
-				for i = 1, #list do
-					local r = list[i]
-					if r.match() then
-						local msg, fields = r.format()
-						outs:emit(alert.build(r, ev.ts, msg, fields))
-						if first then break end
-					end
+			local nhits = eval[ev.type](hits)
+			if nhits > 0 then
+				for i = 1, nhits < last and nhits or last do
+					local r = rules[hits[i]]
+					local msg, fields = r.format()
+					outs:emit(alert.build(r, ev.ts, msg, fields))
 				end
 			end
 			n = n + 1
@@ -65,7 +64,7 @@ function M.run(s, rs, outs, opts)
 			if sig == SIGINT or sig == SIGTERM then return "signal" end
 			if sig ~= 0 and opts.on_signal then
 				local new = opts.on_signal(sig)
-				if new then by_type = new.by_type end
+				if new then eval, rules = new.eval, new.rules end
 			end
 			local why = tick()
 			if why then return why end

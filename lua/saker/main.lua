@@ -97,6 +97,7 @@ local function describe_rules(compiled, name)
 end
 
 local function main(argv)
+	require("saker.jit").setup()
 	local opts, msg = cli.parse(argv)
 	if not opts then
 		err("%s", msg)
