@@ -32,6 +32,10 @@ N_GETPPID=${N_GETPPID:-5000000}
 
 now() { date +%s%N; }
 
+# the smaller of two numbers (baselines are taken before and after, so
+# that a burst of unrelated load on the machine does not flatter the probe)
+min() { awk -v a="$1" -v b="$2" 'BEGIN { print (a < b ? a : b) }'; }
+
 drainer_start() {
 	rm -f "$TMP/ready"
 	$OUT/drainer "$TMP/ready" > "$TMP/drainer.out" &
@@ -53,6 +57,7 @@ floor_loop() {
 	name=$1; shift
 	base=$($OUT/loadgen "$@")
 	with=$($OUT/floor $OUT/loadgen "$@")
+	base=$(min "$base" "$($OUT/loadgen "$@")")
 	awk -v n="$name" -v b="$base" -v w="$with" 'BEGIN {
 		printf "%-8s %10.1f %10.1f %8.3fx   (empty sys_exit program: the kernel floor)\n", n, b, w, w / b }'
 }
@@ -66,12 +71,14 @@ run_loop() {
 	with=$($OUT/loadgen "$@")
 	t1=$(now)
 	drainer_stop
-	set -- $(cat "$TMP/drainer.out")
-	events=$1; drops=$2; cpu=$3; rss=$4; wall=$5
+	set -- $(cat "$TMP/drainer.out") "$@"
+	events=$1; drops=$2; cpu=$3; rss=$4
+	shift 5
+	base=$(min "$base" "$($OUT/loadgen "$@")")
 	awk -v n="$name" -v b="$base" -v w="$with" -v e="$events" -v d="$drops" -v c="$cpu" \
-	    -v r="$rss" -v wl="$wall" -v dt=$(( (t1 - t0) )) 'BEGIN {
+	    -v r="$rss" -v dt=$(( (t1 - t0) )) 'BEGIN {
 		printf "%-8s %10.1f %10.1f %8.3fx %12.0f %6d %8.1f%% %8d\n", n, b, w, w / b,
-		       e / (dt / 1e9), d, 100 * c / wl, r }'
+		       e / (dt / 1e9), d, 100 * c / (dt / 1e9), r }'
 }
 
 # bpf_time LOADGEN-ARGS...: ns per sys_exit run and per captured event
