@@ -22,16 +22,16 @@ static struct ev evs[EV_KEEP];
 static int nev;
 static int self_seen;   /* events of our own process: must stay 0 */
 
-static uint64_t u64at(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
-static uint32_t u32at(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
-static uint16_t u16at(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return v; }
+static inline uint64_t u64at(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+static inline uint32_t u32at(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
+static inline uint16_t u16at(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return v; }
 
-static uint16_t ev_type(const struct ev *e) { return u16at(e->raw + 20); }
-static uint64_t ev_tid(const struct ev *e) { return u64at(e->raw + 8); }
-static uint32_t ev_nparams(const struct ev *e) { return u32at(e->raw + 22); }
+static inline uint16_t ev_type(const struct ev *e) { return u16at(e->raw + 20); }
+static inline uint64_t ev_tid(const struct ev *e) { return u64at(e->raw + 8); }
+static inline uint32_t ev_nparams(const struct ev *e) { return u32at(e->raw + 22); }
 
 /* Parameter i of e, its length in *len; NULL past the end. */
-static const uint8_t *param(const struct ev *e, uint32_t i, uint16_t *len)
+static inline const uint8_t *param(const struct ev *e, uint32_t i, uint16_t *len)
 {
 	uint32_t n, off, k;
 
@@ -45,7 +45,7 @@ static const uint8_t *param(const struct ev *e, uint32_t i, uint16_t *len)
 }
 
 /* An integer parameter by its wire size; -999999 when absent. */
-static int64_t p_int(const struct ev *e, uint32_t i)
+static inline int64_t p_int(const struct ev *e, uint32_t i)
 {
 	uint16_t len = 0;
 	const uint8_t *p = param(e, i, &len);
@@ -61,7 +61,7 @@ static int64_t p_int(const struct ev *e, uint32_t i)
 	return -999999;
 }
 
-static const char *p_str(const struct ev *e, uint32_t i)
+static inline const char *p_str(const struct ev *e, uint32_t i)
 {
 	uint16_t len = 0;
 	const uint8_t *p = param(e, i, &len);
@@ -71,7 +71,7 @@ static const char *p_str(const struct ev *e, uint32_t i)
 
 /* probe_event_fn: keep a copy of every event (a child's events may come
  * before the event that names the child). */
-static int ev_keep(void *ctx, const void *data, uint32_t len, uint16_t cpu)
+static inline int ev_keep(void *ctx, const void *data, uint32_t len, uint16_t cpu)
 {
 	if (u64at((const uint8_t *)data + 8) == (uint64_t)getpid())
 		self_seen++;
@@ -86,14 +86,14 @@ static int ev_keep(void *ctx, const void *data, uint32_t len, uint16_t cpu)
 	return 0;
 }
 
-static void ev_free(void)
+static inline void ev_free(void)
 {
 	while (nev > 0)
 		free(evs[--nev].raw);
 }
 
 /* The nth (0-based) event of this type from thread tid. */
-static const struct ev *find(uint16_t type, int64_t tid, int nth)
+static inline const struct ev *find(uint16_t type, int64_t tid, int nth)
 {
 	int i;
 
@@ -104,7 +104,7 @@ static const struct ev *find(uint16_t type, int64_t tid, int nth)
 }
 
 /* Select these event types (NULL-terminated) and nothing else. */
-static void select_types(struct probe *p, const char *const *types)
+static inline void select_types(struct probe *p, const char *const *types)
 {
 	uint8_t on[PROBE_NSYSCALLS] = { 0 };
 	uint32_t nrs[8];
@@ -119,7 +119,7 @@ static void select_types(struct probe *p, const char *const *types)
 	probe_select(p, on, PROBE_NSYSCALLS);
 }
 
-static uint64_t total_drops(struct probe *p)
+static inline uint64_t total_drops(struct probe *p)
 {
 	uint64_t d = 0;
 	uint32_t cpu;
