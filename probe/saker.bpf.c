@@ -677,7 +677,9 @@ FILLER(fill_recvfrom)
 		return 0;
 	evb_u64(&e, ret);
 	evb_ubytes(&e, arg_ptr(regs, 1), ret > 0 ? ret : 0, SNAPLEN);
-	evb_tuple(&e, fd_sock(cur(), fd), 1, NULL, 0);
+	/* an unconnected socket's peer is the address recvfrom filled in */
+	evb_tuple(&e, fd_sock(cur(), fd), 1, ret >= 0 ? arg_ptr(regs, 4) : NULL,
+		  sizeof(struct sockaddr_in6));
 	evb_u64(&e, fd);
 	evb_u32(&e, arg(regs, 2));
 	evb_send(&e, 35);
@@ -745,7 +747,7 @@ FILLER(fill_recvmsg)
 	evb_u32(&e, ret > 0 ? ret : 0);
 	evb_ubytes(&e, first.iov_base, ret > 0 && ret < first.iov_len ? ret : (ret > 0 ? first.iov_len : 0),
 		   SNAPLEN);
-	evb_tuple(&e, fd_sock(cur(), fd), 1, NULL, 0);
+	evb_tuple(&e, fd_sock(cur(), fd), 1, ret >= 0 ? m.msg_name : NULL, m.msg_namelen);
 	evb_empty(&e);
 	evb_u64(&e, fd);
 	evb_send(&e, 53);

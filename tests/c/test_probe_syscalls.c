@@ -30,7 +30,7 @@ static char pa[300], pb[300], pc[300];
 
 struct fds {
 	int pipe[2], sp[2], dup2, dup3, fcntl, creat, memfd, lfd, cfd, afd, o2;
-	int lport, cport, lport6, cport6, cfd6, uport, ufd;
+	int lport, cport, lport6, cport6, cfd6, uport, ufd, uport2;
 	pid_t spawned, memexec, orphaner;
 };
 
@@ -153,6 +153,9 @@ static void child(struct fds *r)
 		r->uport = ntohs(su.sin_port);
 		r->ufd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 		sendto(r->ufd, "udp", 3, 0, (struct sockaddr *)&su, sizeof(su));
+		getsockname(r->ufd, (struct sockaddr *)&su, &lu);
+		r->uport2 = ntohs(su.sin_port);
+		recvfrom(u, buf, sizeof(buf), 0, (struct sockaddr *)&su, &lu);
 	}
 
 	syscall(SYS_setresuid, -1, -1, -1);
@@ -343,6 +346,12 @@ int main(void)
 	t = param(e, 4, &len);
 	CHECK(e && p_int(e, 0) == 3 && p_int(e, 2) == r->ufd && t && len == 13 && t[0] == 2);
 	CHECK(t && !memcmp(t + 7, lo, 4) && u16at(t + 11) == r->uport && u16at(t + 5) != 0);
+
+	/* UDP recvfrom on an unconnected socket: the sender is the source */
+	e = find(35, c, 1);
+	t = param(e, 2, &len);
+	CHECK(e && p_int(e, 0) == 3 && t && len == 13 && t[0] == 2 && !memcmp(t + 1, lo, 4));
+	CHECK(t && u16at(t + 5) == r->uport2 && u16at(t + 11) == r->uport);
 
 	/* TCP on IPv6 loopback: connect's tuple and addr (after the IPv4 one) */
 	e = find(23, c, 1);
