@@ -19,6 +19,7 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <pthread.h>
 #include <time.h>
 
 #include "probe_ev.h"
@@ -31,8 +32,14 @@ static char pa[300], pb[300], pc[300];
 struct fds {
 	int pipe[2], sp[2], dup2, dup3, fcntl, creat, memfd, lfd, cfd, afd, o2;
 	int lport, cport, lport6, cport6, cfd6, uport, ufd, uport2;
-	pid_t spawned, memexec, orphaner;
+	pid_t spawned, memexec, orphaner, thread;
 };
+
+static void *thread_main(void *arg)
+{
+	*(pid_t *)arg = gettid();
+	return NULL;
+}
 
 /* Run /bin/true from a memfd copy (fexecve: execveat with AT_EMPTY_PATH). */
 static pid_t exec_from_memfd(void)
@@ -171,6 +178,12 @@ static void child(struct fds *r)
 
 	posix_spawn(&r->spawned, "/bin/true", NULL, NULL, argv, environ);
 	waitpid(r->spawned, NULL, 0);
+	{
+		pthread_t th;
+
+		pthread_create(&th, NULL, thread_main, &r->thread);
+		pthread_join(th, NULL);
+	}
 	r->memexec = exec_from_memfd();
 	waitpid(r->memexec, NULL, 0);
 	/* a process that exits leaving a child behind */
@@ -403,6 +416,14 @@ int main(void)
 	CHECK(e && p_int(e, 19) == ((1 << 2) | (1 << 0)));
 	CHECK(e && strstr(p_str(e, 27), "memfd:saker-exe") != NULL);
 	CHECK(e && !strncmp(p_str(e, 30), "/dev/fd/", 8));
+
+	/* a thread: clone3 with CLONE_THREAD | CLONE_VM, its own tid, the
+	 * process's pid */
+	e = find(335, c, 1);
+	CHECK(r->thread > 0 && e && p_int(e, 0) == r->thread);
+	CHECK(e && (p_int(e, 15) & ((1 << 13) | (1 << 15))) == ((1 << 13) | (1 << 15)));
+	e = find(335, r->thread, 0);
+	CHECK(e && p_int(e, 0) == 0 && p_int(e, 3) == r->thread && p_int(e, 4) == c);
 
 	/* procexit: no children, no reaper; an orphaned child goes to the
 	 * namespace's init (1 here) */
