@@ -8,7 +8,7 @@ BPFTOOL ?= bpftool
 ARCH    := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 HOME_DIR := $(abspath .)
 
-PKGS     := luajit libbpf
+PKGS     := luajit libbpf libcurl
 CFLAGS   ?= -O2 -g
 CFLAGS   += -Wall -Wextra -Wno-unused-parameter -fPIC -std=gnu11 \
             -I$(BUILD) -Icore $(shell pkg-config --cflags $(PKGS)) \

@@ -189,3 +189,67 @@ enum saker_xform_kind {
 /* Apply a transformer to in, writing out (out may be in); buf (cap bytes)
  * holds the result when it is a new string. 1: done, 0: no value. */
 int32_t saker_xform(int32_t kind, const struct saker_val *in, struct saker_val *out, uint8_t *buf, uint32_t cap);
+
+/* ---- outputs (core/out_*.c): alert channels drained off the capture path -- */
+
+enum saker_out_kind {
+	SAKER_OUT_FILE = 1,
+	SAKER_OUT_SYSLOG = 2,
+	SAKER_OUT_PROGRAM = 3,
+	SAKER_OUT_HTTP = 4,
+	SAKER_OUT_PLUGIN = 5
+};
+
+/* A channel's settings; strings are copied by saker_out_open, NULL or ""
+ * means unset. */
+struct saker_out_opts {
+	int32_t kind;             /* enum saker_out_kind */
+	uint32_t queue_kb;        /* bytes the queue holds (0: 1024 KiB) */
+	const char *name;         /* for messages: "file", "http", plugin name */
+	const char *target;       /* file name, syslog socket, shell command, URL, plugin file */
+	int32_t keep_alive;       /* file and program: keep it open; http: reuse connections */
+	int32_t facility;         /* syslog: LOG_* facility number (0..23) */
+	const char *user_agent;   /* http */
+	const char *content_type;
+	const char *ca_cert;      /* CA file (ca_cert or ca_bundle) */
+	const char *ca_path;
+	const char *client_cert;  /* mTLS, when both are set */
+	const char *client_key;
+	int32_t insecure;         /* no TLS verification */
+	int32_t compress;         /* gzip bodies (Content-Encoding: gzip) */
+	int32_t retries;          /* http: extra attempts after a failure */
+	uint32_t backoff_ms;      /* first wait between attempts, doubled each time */
+	uint32_t timeout_ms;      /* http: whole request; plugin: one call */
+	const char *home;         /* plugin: saker's home (lua/ below it) */
+	int32_t embedded;         /* plugin: the core is linked into the program */
+	const char *config_json;  /* plugin: its config, as JSON */
+	int32_t max_failures;     /* plugin: disabled after this many failures in a row */
+};
+
+struct saker_out_stats {
+	uint64_t queued;          /* accepted into the queue */
+	uint64_t sent;            /* delivered */
+	uint64_t dropped;         /* refused: queue full, or the channel disabled */
+	uint64_t failed;          /* delivery failed (after retries) */
+	uint64_t errors;          /* errors reported (saker_out_error) */
+	uint32_t pending;         /* in the queue now */
+	int32_t disabled;         /* plugin: disabled after repeated failures */
+};
+
+struct saker_out;
+struct saker_out *saker_out_open(const struct saker_out_opts *o, char *err, uint32_t errlen);
+/* Never blocks: 0 queued, -1 dropped (counted). prio: 0 (Emergency) .. 7 (Debug). */
+int32_t saker_out_push(struct saker_out *c, const char *msg, uint32_t len, int32_t prio);
+void saker_out_reopen(struct saker_out *c);  /* files: reopen before the next write */
+/* Wait up to timeout_ms for the queue to empty: 1 empty, 0 not. */
+int32_t saker_out_drain(struct saker_out *c, int32_t timeout_ms);
+void saker_out_stats(struct saker_out *c, struct saker_out_stats *st);
+/* The last error message (NUL-terminated in buf) and its sequence number
+ * (stats.errors when it was set); 0 if none yet. */
+uint64_t saker_out_error(struct saker_out *c, char *buf, uint32_t cap);
+/* Deliver what is queued (up to timeout_ms), stop the thread, free. */
+void saker_out_close(struct saker_out *c, int32_t timeout_ms);
+
+/* For Lua plugins: one blocking POST (libcurl). The HTTP status, or -1
+ * with err filled. */
+int32_t saker_http_post(const char *url, const char *body, uint32_t len, const char *content_type, int32_t timeout_ms, char *err, uint32_t errlen);
