@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include "state.h"
 #include "probe.h"
+#include "scap.h"
 
 enum {
 	THREADS_CAP = 32768,
@@ -33,6 +34,9 @@ struct source {
 	struct fifo arena;         /* fixed ARENA_BYTES, refilled from the probe */
 	uint8_t *cur;              /* the current event's bytes (EVT_MAX_BYTES) */
 	uint64_t skipped;          /* malformed or oversized events */
+	struct scap_reader *file;  /* saker -e: the capture being replayed */
+	int file_state;            /* 0 reading, 1 at its end, -1 broken */
+	struct scap_writer *out;   /* saker -w: the capture being written */
 };
 
 static volatile sig_atomic_t last_signal;
@@ -145,6 +149,15 @@ struct saker *saker_open(const struct saker_opts *o, char *err, uint32_t errlen)
 	    threads_init(s, THREADS_CAP) || fds_init(s, FDS_CAP, THREADS_CAP + 1))
 		goto nomem;
 	s->scan_proc = o && o->scan_proc;
+	if (o && o->read_file) {
+		if (o->live) {
+			snprintf(err, errlen, "saker: a capture file is replayed without the probe");
+			goto fail;
+		}
+		q->file = scap_reader_open(o->read_file, err, errlen);
+		if (!q->file)
+			goto fail;
+	}
 	if (o && o->live) {
 		s->probe = probe_open(o->ring_kb, (uint32_t)getpid(), o->verbose, err, errlen);
 		if (!s->probe)
@@ -156,6 +169,11 @@ struct saker *saker_open(const struct saker_opts *o, char *err, uint32_t errlen)
 	}
 	if (s->scan_proc)
 		procscan_all(s);
+	if (o && o->write_file) {
+		q->out = scap_writer_open(o->write_file, s, err, errlen);
+		if (!q->out)
+			goto fail;
+	}
 	install_signals();
 	return s;
 nomem:
@@ -185,6 +203,8 @@ void saker_close(struct saker *s)
 	strpool_free(s->sp);
 	users_close(s->users);
 	if (q) {
+		scap_reader_close(q->file);
+		scap_writer_close(q->out);
 		free(q->injected.buf);
 		free(q->arena.buf);
 		free(q->cur);
@@ -243,6 +263,14 @@ static const uint8_t *next_record(struct saker *s, int32_t timeout_ms, uint32_t 
 
 	if (p)
 		return p;
+	if (q->file) {
+		if (q->file_state)
+			return NULL;
+		n = scap_reader_next(q->file, s, &p, len, cpu);
+		if (n <= 0)
+			q->file_state = n < 0 ? -1 : 1;
+		return n > 0 ? p : NULL;
+	}
 	p = fifo_pop(&q->arena, len, cpu);
 	if (p || !s->probe)
 		return p;
@@ -287,6 +315,8 @@ const struct saker_evt *saker_next(struct saker *s, int32_t timeout_ms)
 	s->evt.flags = 0;
 	state_apply(s);
 	s->stats.events++;
+	if (q->out && scap_writer_event(q->out, q->cur, len, cpu))
+		q->skipped++;
 	return &s->evt;
 }
 
@@ -354,4 +384,48 @@ int saker_interest_commit(struct saker *s)
 		if (s->interest_all || s->interest[i])
 			on[i] = 1;
 	return probe_select(s->probe, on, PROBE_NSYSCALLS) < 0 ? -1 : 0;
+}
+
+int32_t saker_capture_status(struct saker *s, char *msg, uint32_t cap)
+{
+	struct source *q = src_of(s);
+
+	if (msg && cap)
+		msg[0] = 0;
+	if (!q->file)
+		return 1;
+	if (q->file_state < 0 && msg && cap)
+		snprintf(msg, cap, "%s", scap_reader_error(q->file));
+	return q->file_state;
+}
+
+uint32_t saker_capture_warnings(struct saker *s, char *msg, uint32_t cap)
+{
+	struct source *q = src_of(s);
+	const char *last;
+	uint32_t n;
+
+	if (msg && cap)
+		msg[0] = 0;
+	if (!q->file)
+		return 0;
+	n = scap_reader_warnings(q->file, &last);
+	if (n && msg && cap)
+		snprintf(msg, cap, "%s", last);
+	return n;
+}
+
+int32_t saker_capture_window(struct saker *s, uint32_t before, uint32_t after)
+{
+	struct source *q = src_of(s);
+
+	return q->out ? scap_writer_window(q->out, before, after) : -1;
+}
+
+void saker_capture_keep(struct saker *s)
+{
+	struct source *q = src_of(s);
+
+	if (q->out)
+		scap_writer_keep(q->out);
 }

@@ -25,6 +25,8 @@ struct saker_opts {
 	int32_t scan_proc;  /* seed the thread and fd tables from /proc */
 	uint32_t ring_kb;   /* ring buffer size in KiB (power of two), 0 = default */
 	int32_t verbose;    /* libbpf's own messages on stderr */
+	const char *read_file;  /* replay this .scap capture (plain or gzip'd); live must be 0 */
+	const char *write_file; /* write every event handed out to this .scap file */
 };
 
 /* One decoded event. `raw` is the event in the scap layout: the 26-byte
@@ -83,6 +85,21 @@ int saker_interest_commit(struct saker *s);
 /* The last signal caught (SIGINT, SIGTERM, SIGHUP, SIGUSR1), 0 if none;
  * reading clears it. saker_next returns NULL early when one arrives. */
 int32_t saker_signal_take(void);
+
+/* ---- capture files (core/scap_read.c, core/scap_write.c) ---------------- */
+
+/* With read_file, saker_next hands out the capture's events (timestamps
+ * are the capture's) and NULL at its end. 0: still reading, 1: no capture
+ * file or its end was reached, -1: the file is broken (msg says where,
+ * with the byte offset). */
+int32_t saker_capture_status(struct saker *s, char *msg, uint32_t cap);
+/* Warnings of the reader so far (skipped blocks, events); the last in msg. */
+uint32_t saker_capture_warnings(struct saker *s, char *msg, uint32_t cap);
+/* With write_file: write only events kept by saker_capture_keep, each
+ * with `before` events ahead of it and `after` events behind it. */
+int32_t saker_capture_window(struct saker *s, uint32_t before, uint32_t after);
+/* Keep the current event (it matched a rule) in the written capture. */
+void saker_capture_keep(struct saker *s);
 
 /* ---- event table (core/evtable.c, generated) ---------------------------- */
 

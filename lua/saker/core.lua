@@ -43,7 +43,8 @@ do
 	end
 end
 
--- Open a context. opts: {live=bool, scan_proc=bool, ring_kb=n, verbose=bool}.
+-- Open a context. opts: {live=bool, scan_proc=bool, ring_kb=n, verbose=bool,
+-- read_file=path (replay a .scap capture), write_file=path (write one)}.
 -- Returns the cdata pointer (closed by the GC or by M.close), or nil, message.
 function M.open(opts)
 	opts = opts or {}
@@ -52,6 +53,8 @@ function M.open(opts)
 	o.scan_proc = opts.scan_proc and 1 or 0
 	o.ring_kb = opts.ring_kb or 0
 	o.verbose = opts.verbose and 1 or 0
+	o.read_file = opts.read_file -- the Lua strings outlive the call: opts holds them
+	o.write_file = opts.write_file
 	local err = ffi.new("char[512]")
 	local s = M.C.saker_open(o, err, 512)
 	if s == nil then return nil, ffi.string(err) end
