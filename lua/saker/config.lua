@@ -67,13 +67,25 @@ local function defaults()
 		},
 		metrics = { enabled = false, interval = "1h" },
 		saker = {},
+		-- saker's own output settings (README, "Outputs")
+		outputs = {
+			queue_kb = 1024,
+			syslog = { socket = "/dev/log", facility = "user" },
+			http = { retries = 3, backoff_ms = 200, timeout_ms = 5000 },
+			throttle = { enabled = false, rate = 1, burst = 10, dedup_window = 0, dedup_fields = {} },
+			plugins_dir = M.home .. "/plugins/outputs",
+			plugin_timeout_ms = 1000,
+			plugin_max_failures = 5,
+			plugins = {},
+		},
 	}
 end
 
 -- Lists of strings, open maps (any keys) and free-form values.
-local SCHEMA_LISTS = { rules_files = true, ["syscall_event_drops.actions"] = true }
+local SCHEMA_LISTS = { rules_files = true, ["syscall_event_drops.actions"] = true,
+	["outputs.throttle.dedup_fields"] = true }
 local SCHEMA_FREE = { saker = true }
-local SCHEMA_ANY = { rules = true }
+local SCHEMA_ANY = { rules = true, ["outputs.plugins"] = true }
 
 local function kind_of(path, v)
 	if SCHEMA_LISTS[path] then return "list" end
@@ -316,6 +328,22 @@ local function validate(cfg, diags, file)
 	end
 	if has.ignore and #d.actions > 1 then
 		bad("syscall event drop action \"ignore\" cannot be combined with other actions")
+	end
+	local o = cfg.outputs
+	if type(o.plugins) ~= "table" then
+		bad("'outputs.plugins' must be a list of {name: NAME, path: FILE, config: {...}}")
+	else
+		for _, e in ipairs(o.plugins) do
+			if type(e) ~= "table" or type(e.name) ~= "string"
+				or (e.config ~= nil and type(e.config) ~= "table") then
+				bad("each 'outputs.plugins' entry must be {name: NAME, path: FILE, config: {...}} (name required)")
+				break
+			end
+		end
+	end
+	if not require("saker.outputs.native").FACILITY[tostring(o.syslog.facility)] then
+		bad(fmt("Invalid outputs.syslog.facility '%s' (user, daemon, local0 .. local7, ...)",
+			tostring(o.syslog.facility)))
 	end
 	if type(cfg.rules) ~= "table" then
 		bad("'rules' must be a list of {enable: ...} / {disable: ...} entries")

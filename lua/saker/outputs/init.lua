@@ -1,37 +1,108 @@
 -- SPDX-License-Identifier: Apache-2.0
--- saker.outputs: the alert channels. open(cfg) gives a set of channels that
--- each take every alert: emit(alert), flush(), close(). A channel module
--- returns { enabled = function(cfg) -> bool, open = function(cfg, opts) -> ch }.
+-- saker.outputs: the alert channels. open(cfg, opts) gives a set of
+-- channels that each take every alert: emit(alert), flush(), reopen(),
+-- stats(), close().
+--
+-- stdout is written from the engine's thread (saker.outputs.stdout). Every
+-- other channel (file, syslog, program, http: saker.outputs.native; Lua
+-- plugins: saker.outputs.plugins) is a C channel: emit formats the line
+-- once and pushes it into the channel's bounded queue, which a thread of
+-- the channel's own drains. A full queue drops (counted), so a slow or
+-- dead receiver never stalls capture or the other channels. Drops, failures
+-- and errors are logged per channel, rate limited, and totalled at close.
+-- Optional per-rule throttling (saker.outputs.throttle) comes first.
+local log = require("saker.log")
+local channel = require("saker.outputs.channel")
+
 local M = {}
 
-local channels = { "saker.outputs.stdout" }
+local clock = os.time
 
 local Set = {}
 Set.__index = Set
 
-function M.open(cfg, opts)
-	local set = setmetatable({ list = {} }, Set)
-	for _, name in ipairs(channels) do
-		local mod = require(name)
-		if mod.enabled(cfg) then set.list[#set.list + 1] = mod.open(cfg, opts or {}) end
+local function open_c(set, d)
+	if d.kind == "syslog" then
+		local path = d.opts.target or "/dev/log"
+		local f = io.open(path, "r")
+		local r = f or os.execute("test -S '" .. path:gsub("'", "") .. "'")
+		local ok = r == true or r == 0 or io.type(r) == "file"
+		if f then f:close() end
+		if not ok then
+			log.warning("syslog output: no syslog socket at %s; alerts to syslog will fail until one exists", path)
+		end
 	end
+	local ch, err = channel.open(d.kind, d.opts, d.format)
+	if not ch then
+		log.error("%s output disabled: %s", d.opts.name or d.kind, err)
+		return
+	end
+	set.list[#set.list + 1] = ch
+	set.native[#set.native + 1] = ch
+end
+
+-- opts: { unbuffered = bool, embedded = bool (plugins link to the core
+-- in the program, not build/libsaker.so) }.
+function M.open(cfg, opts)
+	opts = opts or {}
+	local set = setmetatable({ list = {}, native = {}, last_report = clock() }, Set)
+	local stdout = require("saker.outputs.stdout")
+	if stdout.enabled(cfg) then set.list[1] = stdout.open(cfg, opts) end
+	for _, d in ipairs(require("saker.outputs.native").list(cfg)) do open_c(set, d) end
+	local embedded = opts.embedded
+	if embedded == nil then embedded = SAKER_EMBEDDED and true or false end
+	for _, d in ipairs(require("saker.outputs.plugins").list(cfg, embedded)) do open_c(set, d) end
+	set.throttle = require("saker.outputs.throttle").new(cfg.outputs and cfg.outputs.throttle)
 	return set
 end
 
+-- Log what the C channels dropped or failed, rate limited per channel.
+function Set:report(force)
+	local now = clock()
+	if not force and now == self.last_report then return end
+	self.last_report = now
+	for _, ch in ipairs(self.native) do ch:report(now, force) end
+end
+
 function Set:emit(alert)
+	local th = self.throttle
+	if th and not th:allow(alert) then return end
 	local list = self.list
 	for i = 1, #list do list[i]:emit(alert) end
+	if self.last_report ~= clock() then self:report() end
 end
 
 function Set:flush()
 	for _, ch in ipairs(self.list) do
 		if ch.flush then ch:flush() end
 	end
+	self:report()
 end
 
-function Set:close()
+-- SIGUSR1: files are reopened before their next write (log rotation).
+function Set:reopen()
+	for _, ch in ipairs(self.native) do ch:reopen() end
+end
+
+-- { [channel name] = {queued, sent, dropped, failed, errors, pending,
+-- disabled, last_error}, throttled = n }
+function Set:stats()
+	local out = { throttled = self.throttle and self.throttle.total or 0 }
+	for _, ch in ipairs(self.native) do out[ch.name] = ch.final or ch:stats() end
+	return out
+end
+
+-- Deliver what is queued (all channels share one deadline), then stop.
+function Set:close(ms)
+	local deadline = clock() + math.ceil((ms or 3000) / 1000)
 	for _, ch in ipairs(self.list) do
-		if ch.close then ch:close() end
+		if ch.drain then ch:drain(math.max(0, deadline - clock()) * 1000) end
+	end
+	for _, ch in ipairs(self.list) do
+		if ch.c then ch:close(0) elseif ch.close then ch:close() end
+	end
+	if self.throttle and self.throttle.total > 0 then
+		log.info("outputs: %d alerts suppressed by throttling", self.throttle.total)
 	end
 end
 
