@@ -14,6 +14,7 @@
 --                    once a second while they flow
 --   close()          optional: at shutdown
 local json = require("dkjson")
+local null = require("saker.json").null -- output fields without a value stay null
 
 local M = {}
 
@@ -65,7 +66,7 @@ function M.start(path, name, config_json)
 end
 
 function M.emit(line)
-	local a, _, err = json.decode(line, 1, nil)
+	local a, _, err = json.decode(line, 1, null)
 	if err then error("bad alert JSON: " .. err, 0) end
 	plugin.emit(a)
 end
