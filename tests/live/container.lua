@@ -58,6 +58,8 @@ function M.new(opts)
 		root, root, root, root, root, root, root, root, dir)), "rootfs or runc spec failed")
 	local c = setmetatable({ dir = dir, id = hex64(), privileged = opts.privileged }, Container)
 	c.name = "saker-" .. c.id:sub(1, 12)
+	-- runc creates the /docker parent cgroup if missing: remove it after, then
+	c.made_parent = not agent.sh("ls -d /sys/fs/cgroup/docker /sys/fs/cgroup/*/docker 2>/dev/null | grep -q .")
 	return c
 end
 
@@ -91,6 +93,9 @@ function Container:short_id() return self.id:sub(1, 12) end
 function Container:cleanup()
 	agent.sh(string.format("runc --root %s/state delete -f %s >/dev/null 2>&1", self.dir, self.name))
 	agent.sh("rm -rf " .. self.dir)
+	if self.made_parent then
+		agent.sh("rmdir /sys/fs/cgroup/docker /sys/fs/cgroup/*/docker 2>/dev/null")
+	end
 end
 
 return M
