@@ -93,8 +93,12 @@ function Container:short_id() return self.id:sub(1, 12) end
 function Container:cleanup()
 	agent.sh(string.format("runc --root %s/state delete -f %s >/dev/null 2>&1", self.dir, self.name))
 	agent.sh("rm -rf " .. self.dir)
-	if self.made_parent then
+	-- the container's cgroup may take a moment to go once its processes die
+	for _ = 1, 20 do
+		if not self.made_parent then break end
 		agent.sh("rmdir /sys/fs/cgroup/docker /sys/fs/cgroup/*/docker 2>/dev/null")
+		if not agent.sh("ls -d /sys/fs/cgroup/docker /sys/fs/cgroup/*/docker 2>/dev/null | grep -q .") then break end
+		agent.sleep(0.1)
 	end
 end
 
