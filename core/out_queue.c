@@ -113,7 +113,7 @@ static void *worker(void *arg)
 	for (;;) {
 		struct rec_hdr h;
 		struct timespec ts;
-		int r;
+		int r, disabled;
 
 		pthread_mutex_lock(&c->lock);
 		while (!c->pending && !c->stop) {
@@ -159,7 +159,8 @@ static void *worker(void *arg)
 		c->busy = 1;
 		pthread_mutex_unlock(&c->lock);
 
-		r = c->st.disabled ? -1 : c->sink->send(c, buf, h.len, h.prio);
+		disabled = c->st.disabled;
+		r = disabled ? -1 : c->sink->send(c, buf, h.len, h.prio);
 		idle_done = 0;
 		if (c->sink->idle && out_now_ms() - last_idle >= 1000) {
 			/* under a steady stream too: timed batches, flushes */
@@ -168,7 +169,7 @@ static void *worker(void *arg)
 		}
 
 		pthread_mutex_lock(&c->lock);
-		if (c->st.disabled && r < 0)
+		if (disabled)
 			c->st.dropped++;
 		else if (r < 0)
 			c->st.failed++;
