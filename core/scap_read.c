@@ -662,13 +662,14 @@ static const uint8_t *convert(struct scap_reader *r, const uint8_t *e, uint32_t 
 	struct evt_params ep;
 	const struct evt_params *src;
 	uint16_t ecode = 0;
-	uint32_t j, off, lw, have_enter = 0;
+	uint32_t j, off, lw, given, have_enter = 0;
 	int idx;
 
 	memcpy(&code, e + 20, 2);
 	memcpy(&tid, e + 8, 8);
 	to = newest[code];
 	ti = &evt_table[to];
+	given = r->sp.n;
 	if (r->sp.n > evt_table[code].nparams) {
 		warn(r, "event at byte offset %llu (%s, code %u) has %u params, the table %u: the extra ones are ignored",
 		     (unsigned long long)r->blk_off, evt_table[code].name, code, r->sp.n, evt_table[code].nparams);
@@ -676,7 +677,7 @@ static const uint8_t *convert(struct scap_reader *r, const uint8_t *e, uint32_t 
 	}
 	if (evt_table[code].dir == '>')
 		store_enter(r, tid, e, len);
-	if (to == code && r->sp.n == ti->nparams) {
+	if (to == code && given == ti->nparams) {
 		*olen = len;
 		return e;
 	}
