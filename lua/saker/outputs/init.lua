@@ -51,7 +51,11 @@ function M.open(cfg, opts)
 	for _, d in ipairs(require("saker.outputs.native").list(cfg)) do open_c(set, d) end
 	local embedded = opts.embedded
 	if embedded == nil then embedded = SAKER_EMBEDDED and true or false end
-	for _, d in ipairs(require("saker.outputs.plugins").list(cfg, embedded)) do open_c(set, d) end
+	set.plugin_files = {}
+	for _, d in ipairs(require("saker.outputs.plugins").list(cfg, embedded)) do
+		set.plugin_files[#set.plugin_files + 1] = d.opts.target
+		open_c(set, d)
+	end
 	set.throttle = require("saker.outputs.throttle").new(cfg.outputs and cfg.outputs.throttle)
 	return set
 end
@@ -77,6 +81,11 @@ function Set:flush()
 		if ch.flush then ch:flush() end
 	end
 	self:report()
+end
+
+-- The plugin files (hot reload watches them).
+function Set:files()
+	return self.plugin_files
 end
 
 -- SIGUSR1: files are reopened before their next write (log rotation).
