@@ -19,6 +19,9 @@ Usage: saker [options]
   --dry-run          load config and rules, then exit
   --dump             print every captured event, one line each
   --dump-lua RULE    print the Lua code a rule compiles to
+  -e FILE            replay a .scap capture (plain or gzip'd) instead of capturing live
+  -w FILE            write the captured events to a .scap capture
+  --write-window N   with -w: only the events that matched a rule, N events around each
   --version          version, engine version, probe info
   -h, --help         this text
 ]]
@@ -26,6 +29,7 @@ Usage: saker [options]
 -- Flags that take a value, and where they go.
 local valued = {
 	["-c"] = "config", ["-M"] = "duration", ["-l"] = "describe", ["--dump-lua"] = "dump_lua",
+	["-e"] = "replay", ["-w"] = "write", ["--write-window"] = "write_window",
 }
 local repeated = { ["-r"] = "rules", ["-o"] = "overrides", ["-V"] = "validate" }
 local switches = {
@@ -71,6 +75,14 @@ function M.parse(argv)
 		local d = tonumber(o.duration)
 		if not d or d < 0 then return nil, "-M takes a number of seconds, not " .. o.duration end
 		o.duration = d
+	end
+	if o.write_window then
+		local n = tonumber(o.write_window)
+		if not n or n < 0 or n % 1 ~= 0 then
+			return nil, "--write-window takes a number of events, not " .. o.write_window
+		end
+		if not o.write then return nil, "--write-window needs -w FILE" end
+		o.write_window = n
 	end
 	return o
 end
