@@ -1,5 +1,5 @@
 -- SPDX-License-Identifier: Apache-2.0
--- saker.drops: Falco's syscall_event_drops. Once a second the engine asks
+-- saker.drops: Falco's syscall_event_drops. Once a second the runtime asks
 -- check(); when the probe dropped events in that second and the share of
 -- drops is above `threshold`, the configured actions run (log, alert, exit;
 -- ignore does nothing), at most `rate` times a second with bursts of
@@ -7,6 +7,7 @@
 local core = require("saker.core")
 local log = require("saker.log")
 local version = require("saker.version")
+local clock = require("saker.clock")
 
 local M = {}
 
@@ -25,7 +26,7 @@ function M.new(s, cfg, emit)
 		threshold = d.threshold or 0.1,
 		rate = d.rate or 0.03333, burst = d.max_burst or 1,
 		st = ffi.new("struct saker_stats"),
-		last_events = 0, last_drops = 0, last_t = os.time(),
+		last_events = 0, last_drops = 0, last_t = clock.ms() / 1000,
 	}, Mon)
 	m.tokens = m.burst
 	C.saker_stats_get(s, m.st)
@@ -33,7 +34,7 @@ function M.new(s, cfg, emit)
 	return m
 end
 
--- Returns "exit" when an exit action fired.
+-- now: seconds on saker.clock. Returns "exit" when an exit action fired.
 function Mon:check(now)
 	local dt = now - self.last_t
 	if dt < 1 then return nil end

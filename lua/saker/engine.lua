@@ -11,38 +11,32 @@ local M = {}
 
 local C = core.C
 local saker_next, signal_take = C.saker_next, C.saker_signal_take
-local clock = os.time
 
-local SIGHUP, SIGINT, SIGUSR1, SIGTERM = 1, 2, 10, 15
-M.SIGHUP, M.SIGUSR1 = SIGHUP, SIGUSR1
+local clock_ms = require("saker.clock").ms
+local CHECK_EVERY = 64  -- events between two looks at the clock while events flow
+local TICK_MS = 20      -- and the time between two ticks then
 
--- s: context; rs: compiled ruleset (eval, rules); outs: output channel set.
--- opts: {first = bool (rule_matching first), duration = seconds or nil,
---        drops = a saker.drops monitor or nil,
---        on_signal = function(sig) for SIGHUP/SIGUSR1, may return a new ruleset}.
--- Returns why it stopped: "signal" (SIGINT/SIGTERM), "duration" or "drops".
-function M.run(s, rs, outs, opts)
-	local eval, rules = rs.eval, rs.rules
-	local hits = {} -- filled by eval[type]: indices into rules, in rule order
-	local last = opts.first and 1 or math.huge
-	local deadline = opts.duration and clock() + opts.duration
-	local drops = opts.drops
-	local last_sec = clock()
-
-	-- Once a second: the drop monitor and the duration.
-	local function tick()
-		local now = clock()
-		if now == last_sec then return nil end
-		last_sec = now
-		if drops and drops:check(now) == "exit" then return "drops" end
-		if deadline and now >= deadline then return "duration" end
-		return nil
+-- rt: what the loop runs, which tick may replace between two events:
+--   rt.eval, rt.rules (a compiled ruleset), rt.outs (the output channels),
+--   rt.first (rule_matching first).
+-- tick(sig): called when the loop is idle, with the signal caught (0 if
+-- none), and every TICK_MS or so with 0 while events flow. It returns nil to go on,
+-- "swap" after replacing parts of rt, or a reason to stop, which run
+-- returns. No event is lost or seen twice across a swap: the loop is the
+-- only reader of events and swaps between two of them.
+function M.run(s, rt, tick)
+	local eval, rules, outs, last
+	local function take()
+		eval, rules, outs = rt.eval, rt.rules, rt.outs
+		last = rt.first and 1 or math.huge
 	end
-
-	local n = 0
+	take()
+	local hits = {} -- filled by eval[type]: indices into rules, in rule order
+	local n, next_tick = 0, clock_ms() + TICK_MS
 	local ev -- the context's event: one address for its life (saker.h)
 	while true do
-		local p = saker_next(s, 100)
+		local p = saker_next(s, 50)
+		local why
 		if p ~= nil then
 			if ev == nil then ev = p end
 			local nhits = eval[ev.type](hits)
@@ -54,42 +48,49 @@ function M.run(s, rs, outs, opts)
 				end
 			end
 			n = n + 1
-			if n >= 65536 then
+			if n >= CHECK_EVERY then
 				n = 0
-				local why = tick()
-				if why then return why end
+				local now = clock_ms()
+				if now >= next_tick then
+					next_tick = now + TICK_MS
+					why = tick(0)
+				end
 			end
 		else
-			local sig = signal_take()
-			if sig == SIGINT or sig == SIGTERM then return "signal" end
-			if sig ~= 0 and opts.on_signal then
-				local new = opts.on_signal(sig)
-				if new then eval, rules = new.eval, new.rules end
-			end
-			local why = tick()
-			if why then return why end
 			outs:flush()
+			next_tick = clock_ms() + TICK_MS
+			why = tick(signal_take())
+		end
+		if why == "swap" then
+			take()
+		elseif why then
+			return why
 		end
 	end
 end
 
--- --dump: every event, one line each, the way sysdig prints them.
-function M.dump(s, opts)
+-- --dump: every event, one line each, the way sysdig prints them, until
+-- tick (as for run) gives a reason to stop.
+function M.dump(s, unbuffered, tick)
 	local buf = core.ffi.new("char[?]", 8192)
-	local deadline = opts.duration and clock() + opts.duration
 	local out = io.stdout
+	local count = 0
 	while true do
-		local ev = saker_next(s, 100)
-		if ev ~= nil then
+		local why
+		if saker_next(s, 50) ~= nil then
 			local n = C.saker_dump_line(s, buf, 8192)
 			if n > 0 then out:write(core.ffi.string(buf, n), "\n") end
-			if opts.unbuffered then out:flush() end
+			if unbuffered then out:flush() end
+			count = count + 1
+			if count >= CHECK_EVERY then
+				count = 0
+				why = tick(0)
+			end
 		else
-			local sig = signal_take()
-			if sig == SIGINT or sig == SIGTERM then return end
-			if deadline and clock() >= deadline then return end
 			out:flush()
+			why = tick(signal_take())
 		end
+		if why and why ~= "swap" then return why end
 	end
 end
 

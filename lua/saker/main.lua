@@ -18,37 +18,6 @@ local function print_diags(diags, out, fmt)
 	return errors
 end
 
-local function rule_paths(opts, cfg)
-	if #opts.rules > 0 then return opts.rules end
-	return cfg.rules_files
-end
-
--- Load and compile a ruleset against the context s. Returns compiled, diags
--- (every diag of both stages); compiled is nil when any error was found.
-local function build_rules(paths, s, cfg)
-	local load = require("saker.rules.load")
-	local compile = require("saker.rules.compile")
-	local selection = require("saker.selection")
-	local rs, diags = load.ruleset(paths)
-	local has_error = false
-	for _, d in ipairs(diags) do
-		if d.level == "error" then has_error = true end
-	end
-	if has_error then return nil, diags end
-	local _, min_priority = load.priority(cfg.priority)
-	local compiled, cdiags = compile.ruleset(rs, s, {
-		rule_matching = cfg.rule_matching,
-		min_priority_num = min_priority,
-		enabled = selection.make(cfg.rules),
-	})
-	for _, d in ipairs(cdiags or {}) do
-		diags[#diags + 1] = d
-		if d.level == "error" then has_error = true end
-	end
-	if has_error then return nil, diags end
-	return compiled, diags
-end
-
 local function list_fields(source)
 	local core = require("saker.core")
 	local C, ffi = core.C, core.ffi
@@ -116,7 +85,8 @@ local function main(argv)
 
 	local config = require("saker.config")
 	local load = require("saker.rules.load")
-	local cfg, cdiags = config.load(opts.config or config.default_path(), opts.overrides)
+	local cfg_path = opts.config or config.default_path()
+	local cfg, cdiags = config.load(cfg_path, opts.overrides)
 	if not cfg then
 		print_diags(cdiags, io.stderr, config.format_diag)
 		return 1
@@ -126,9 +96,10 @@ local function main(argv)
 
 	local core = require("saker.core")
 
+	local build = require("saker.rules.build")
 	if #opts.validate > 0 then
 		local s = assert(core.open({ live = false }))
-		local _, diags = build_rules(opts.validate, s, cfg)
+		local _, diags = build.build(opts.validate, s, cfg)
 		local errors = print_diags(diags, io.stdout, load.format_diag)
 		if errors > 0 then return 1 end
 		for _, p in ipairs(opts.validate) do io.stdout:write(p, ": Ok\n") end
@@ -144,14 +115,18 @@ local function main(argv)
 	end
 
 	local engine = require("saker.engine")
+	local paths = #opts.rules > 0 and opts.rules or cfg.rules_files
 	if opts.dump then
 		core.C.saker_interest_all(s)
 		core.C.saker_interest_commit(s)
-		engine.dump(s, opts)
+		local deadline = opts.duration and os.time() + opts.duration
+		engine.dump(s, opts.unbuffered, function(sig)
+			if sig == 2 or sig == 15 then return "signal" end
+			if deadline and os.time() >= deadline then return "duration" end
+		end)
 		return 0
 	end
 
-	local paths = rule_paths(opts, cfg)
 	if opts.dump_lua then
 		local rs, diags = load.ruleset(paths)
 		if print_diags(diags, io.stderr, load.format_diag) > 0 then return 1 end
@@ -164,47 +139,38 @@ local function main(argv)
 		return 0
 	end
 
-	local compiled, diags = build_rules(paths, s, cfg)
+	if offline then
+		local compiled, diags = build.build(paths, s, cfg)
+		print_diags(diags, io.stderr, load.format_diag)
+		if not compiled then return 1 end
+		if opts.list_rules or opts.describe then return describe_rules(compiled, opts.describe) end
+		return 0
+	end
+
+	local rt, diags = require("saker.runtime").new({
+		s = s, cfg = cfg, cfg_path = cfg_path, overrides = opts.overrides,
+		rule_paths = opts.rules, unbuffered = opts.unbuffered, duration = opts.duration,
+	})
 	for _, d in ipairs(diags) do
 		if d.level == "error" then io.stderr:write(load.format_diag(d), "\n")
 		else log.warning("%s", load.format_diag(d)) end
 	end
-	if not compiled then
+	if not rt then
 		err("rules failed to load; not starting")
 		return 1
 	end
-	if opts.list_rules or opts.describe then return describe_rules(compiled, opts.describe) end
-	if opts.dry_run then return 0 end
-
-	local C = core.C
-	C.saker_interest_clear(s)
-	if compiled.interest == "all" then
-		C.saker_interest_all(s)
-	else
-		for _, name in ipairs(compiled.interest) do C.saker_interest_add(s, name) end
-	end
-	if C.saker_interest_commit(s) < 0 then
+	if not build.select(s, rt.compiled) then
 		err("cannot set the probe's syscall selection")
 		return 1
 	end
-
-	local outs = require("saker.outputs").open(cfg, { unbuffered = opts.unbuffered })
-	log.info("saker %s: %d rules loaded from %s", version.saker, #compiled.rules,
-		table.concat(paths, ", "))
-	local alert = require("saker.alert")
-	local drops = require("saker.drops").new(s, cfg, function(rule, msg, fields)
-		outs:emit(alert.build(rule, alert.now(), msg, fields, "internal"))
-	end)
-	local why = engine.run(s, compiled, outs, {
-		first = cfg.rule_matching == "first",
-		duration = opts.duration,
-		drops = drops,
-	})
-	outs:close()
+	log.info("saker %s: %d rules loaded from %s", version.saker, #rt.rules, table.concat(paths, ", "))
+	local why = engine.run(s, rt, function(sig) return rt:tick(sig) end)
+	rt:close()
 	local st = core.ffi.new("struct saker_stats")
-	C.saker_stats_get(s, st)
-	log.info("events: %s, drops: %s", tostring(st.events):gsub("ULL", ""),
-		tostring(st.drops):gsub("ULL", ""))
+	core.C.saker_stats_get(s, st)
+	log.info("events: %s, drops: %s, hot reloads: %d (%d failed)",
+		tostring(st.events):gsub("ULL", ""), tostring(st.drops):gsub("ULL", ""), rt.reloads,
+		rt.reload_failures)
 	core.close(s)
 	return why == "drops" and 1 or 0
 end

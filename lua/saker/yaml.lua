@@ -77,13 +77,16 @@ local function add(top, node, merges)
 	end
 end
 
-local function parse(text)
+local function parse(text, yield)
 	local docs = {}
+	local n = 0
 	local stack, depth = {}, 0
 	local anchors = {}
 	local merges = {}
 	local root
 	for ev in parser(text) do
+		n = n + 1
+		if yield and n % 512 == 0 then yield() end
 		local t = ev.type
 		local mark = ev.start_mark
 		local node
@@ -158,14 +161,16 @@ local function lyaml_error(e)
 	return tonumber(line) or 1, tonumber(col) or 1, first
 end
 
-function M.load(text, file)
+-- yield (optional) is called every few hundred YAML events, so that a hot
+-- reload can parse in slices.
+function M.load(text, file, yield)
 	if type(text) ~= "string" then
 		return nil, { file = file, line = 1, col = 1, msg = "not a string" }
 	end
 	-- The tree grows while lyaml makes a table per event: a longer GC
 	-- pause while parsing halves the time of a large file.
 	local pause = collectgarbage("setpause", 400)
-	local ok, res = pcall(parse, text)
+	local ok, res = pcall(parse, text, yield)
 	collectgarbage("setpause", pause)
 	if ok then return res end
 	local line, col, msg

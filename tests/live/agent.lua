@@ -47,17 +47,26 @@ M.sleep = sleep
 local Agent = {}
 Agent.__index = Agent
 
--- rules: YAML text of the test's rules; extra: more command-line words.
-function M.start(rules, extra)
+-- ./saker with these command-line words, JSON alerts, unbuffered; its
+-- output and log go to files in a temp dir of its own.
+function M.spawn(words)
 	local dir = M.tmpdir()
-	M.write(dir .. "/rules.yaml", rules)
-	local cmd = string.format("%s/saker -r %s/rules.yaml -o json_output=true -U %s >%s/out 2>%s/err & echo $!",
-		M.home, dir, extra or "", dir, dir)
+	local cmd = string.format("%s/saker -o json_output=true -U %s >%s/out 2>%s/err & echo $!",
+		M.home, words, dir, dir)
 	local p = io.popen(cmd)
 	local pid = p:read("*l")
 	p:close()
 	local a = setmetatable({ pid = pid, dir = dir }, Agent)
 	a:wait_ready()
+	return a
+end
+
+-- rules: YAML text of the test's rules; extra: more command-line words.
+function M.start(rules, extra)
+	local path = os.tmpname()
+	M.write(path, rules)
+	local a = M.spawn("-r " .. path .. " " .. (extra or ""))
+	a.rules_file = path
 	return a
 end
 
@@ -111,6 +120,7 @@ end
 function Agent:cleanup()
 	self:stop()
 	M.sh("rm -rf " .. self.dir)
+	if self.rules_file then os.remove(self.rules_file) end
 end
 
 function Agent:stderr() return read(self.dir .. "/err") end

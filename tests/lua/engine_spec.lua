@@ -1,7 +1,7 @@
 -- SPDX-License-Identifier: Apache-2.0
 -- The engine loop on injected events: every matching rule alerts in rule
 -- order (rule_matching all), only the first with rule_matching first, the
--- alert carries the event's time and Falco's JSON shape, and -M stops it.
+-- alert carries the event's time and Falco's JSON shape, and tick stops it.
 local core = require("saker.core")
 local load = require("saker.rules.load")
 local compile = require("saker.rules.compile")
@@ -57,14 +57,16 @@ local function run(rule_matching)
 		C.saker_inject(s, raw, #raw, 0)
 	end
 	local out = collector()
-	local why = engine.run(s, compiled, out, { first = rule_matching == "first", duration = 0 })
+	local rt = { eval = compiled.eval, rules = compiled.rules, outs = out, first = rule_matching == "first" }
+	-- the queue drained, the loop idles and asks tick: stop there
+	local why = engine.run(s, rt, function() return "drained" end)
 	return out.alerts, why
 end
 
 describe("engine", function()
-	it("alerts for every matching rule, in rule order, then stops at the duration", function()
+	it("alerts for every matching rule, in rule order, and stops when tick says so", function()
 		local alerts, why = run("all")
-		assert.equal("duration", why)
+		assert.equal("drained", why)
 		local names = {}
 		for i, a in ipairs(alerts) do names[i] = a.rule end
 		assert.same({ "second in file", "first match", "first match" }, names)

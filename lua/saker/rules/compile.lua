@@ -17,6 +17,9 @@
 -- (expand.lua) -> check fields and operators (check.lua) -> event types
 -- (here) -> generate and load Lua (codegen.lua); output strings go through
 -- output.lua. Diagnostics: { level, file, line, col, offset, msg, item, name, code }.
+-- opts: { rule_matching, min_priority_num, enabled = function(rule) -> bool,
+--         yield = function() called between rules and between event types, so
+--         a hot reload can build in slices between batches of events }.
 local core = require("saker.core")
 local parse = require("saker.rules.parse")
 local expand = require("saker.rules.expand")
@@ -222,10 +225,12 @@ end
 -- compile.ruleset(ruleset, s, opts) -> compiled, diags
 function M.ruleset(ruleset, s, opts)
 	opts = opts or {}
+	local yield = opts.yield or function() end
 	local ctx = context(ruleset, s)
 	local diags, rules = {}, {}
 	for _, rule in ipairs(ruleset.rules or {}) do
 		if (rule.source or "syscall") == "syscall" then
+			yield()
 			local r = rule_one(ctx, rule, diags)
 			if r then
 				r.enabled = is_enabled(rule, opts)
@@ -258,6 +263,7 @@ function M.ruleset(ruleset, s, opts)
 	for code = 0, ctx.et.max - 1 do
 		local list = {}
 		for i, r in ipairs(by_type[code]) do list[i] = { idx = r.idx, tree = r.tree } end
+		if #list > 0 then yield() end
 		eval[code] = plan.eval(ctx.R, ctx.et.names[code], list, cache)
 	end
 	if want_all then

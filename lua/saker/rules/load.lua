@@ -471,8 +471,8 @@ local function decode_item(file, node, items, diags)
 end
 
 -- Decode one file's text into records appended to items.
-function M.text(text, file, items, diags)
-	local docs, err = yaml.load(text, file)
+function M.text(text, file, items, diags, yield)
+	local docs, err = yaml.load(text, file, yield)
 	if not docs then
 		add_diag(diags, "error", "LOAD_ERR_YAML_PARSE", err.msg,
 			{ file = file, line = err.line, col = err.col }, "rules content", "")
@@ -540,8 +540,9 @@ function M.expand(paths)
 end
 
 -- Read files (or directories of *.yaml/*.yml) into records.
--- Returns items, diags, files (the files read, in order).
-function M.files(paths, diags)
+-- Returns items, diags, files (the files read, in order). yield (optional)
+-- is called while parsing (hot reload builds in slices).
+function M.files(paths, diags, yield)
 	if type(paths) ~= "table" then paths = { paths ~= nil and tostring(paths) or nil } end
 	diags = diags or {}
 	local items = {}
@@ -552,7 +553,7 @@ function M.files(paths, diags)
 			add_diag(diags, "error", "LOAD_ERR_FILE_READ", "Could not read file: " .. tostring(err),
 				{ file = path }, "rules content", "")
 		else
-			M.text(text, path, items, diags)
+			M.text(text, path, items, diags, yield)
 		end
 	end
 	return items, diags, files
@@ -560,8 +561,8 @@ end
 
 -- Both stages: read the files and collect them into a ruleset; rs.files
 -- lists the files read, in order (what a watcher has to watch).
-function M.ruleset(paths)
-	local items, diags, files = M.files(paths)
+function M.ruleset(paths, yield)
+	local items, diags, files = M.files(paths, nil, yield)
 	local collect = require("saker.rules.collect")
 	local rs = collect.collect(items, diags)
 	rs.files = files

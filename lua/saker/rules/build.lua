@@ -1,0 +1,51 @@
+-- SPDX-License-Identifier: Apache-2.0
+-- saker.rules.build: a ruleset from rules files to compiled functions, as
+-- the agent runs it: load, collect, compile with the config's selection,
+-- priority minimum and rule_matching. Used at start, by -V and by hot
+-- reload; never leaves a partial ruleset.
+local load = require("saker.rules.load")
+local compile = require("saker.rules.compile")
+local selection = require("saker.selection")
+local core = require("saker.core")
+
+local M = {}
+
+local function has_error(diags)
+	for _, d in ipairs(diags) do
+		if d.level == "error" then return true end
+	end
+	return false
+end
+
+-- Returns compiled, diags (every diag of every stage); compiled is nil when
+-- any error was found. yield (optional) is called between parse and compile
+-- steps.
+function M.build(paths, s, cfg, yield)
+	local rs, diags = load.ruleset(paths, yield)
+	if has_error(diags) then return nil, diags end
+	local _, min_priority = load.priority(cfg.priority)
+	local compiled, cdiags = compile.ruleset(rs, s, {
+		rule_matching = cfg.rule_matching,
+		min_priority_num = min_priority,
+		enabled = selection.make(cfg.rules),
+		yield = yield,
+	})
+	for _, d in ipairs(cdiags or {}) do diags[#diags + 1] = d end
+	if has_error(diags) then return nil, diags end
+	compiled.files = rs.files
+	return compiled, diags
+end
+
+-- Ask the kernel for the event types the ruleset needs. false on failure.
+function M.select(s, compiled)
+	local C = core.C
+	C.saker_interest_clear(s)
+	if compiled.interest == "all" then
+		C.saker_interest_all(s)
+	else
+		for _, name in ipairs(compiled.interest) do C.saker_interest_add(s, name) end
+	end
+	return C.saker_interest_commit(s) >= 0
+end
+
+return M
