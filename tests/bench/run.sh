@@ -125,3 +125,4 @@ echo "BPF time (kernel.bpf_stats_enabled=1, bpftool prog show):"
 echo " open loop:";    bpf_time open "$TMP/file" "$N_OPEN"
 echo " getppid loop:"; bpf_time getppid "$N_GETPPID"
 echo "Rule evaluation, all upstream rules (tests/bench/rules_bench.lua):"; luajit tests/bench/rules_bench.lua
+echo "Hot reload, all upstream rules (tests/bench/reload_bench.lua):"; luajit tests/bench/reload_bench.lua
