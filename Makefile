@@ -22,7 +22,7 @@ CORE_OBJ := $(patsubst core/%.c,$(BUILD)/core/%.o,$(CORE_SRC))
 CTEST_SRC := $(wildcard tests/c/test_*.c)
 CTEST_BIN := $(patsubst tests/c/%.c,$(BUILD)/tests/%,$(CTEST_SRC))
 
-.PHONY: all deps run test bench clean help vmlinux evtable
+.PHONY: all deps run test bench noise clean help vmlinux evtable
 all: saker $(BUILD)/libsaker.so
 
 help:
@@ -31,6 +31,7 @@ help:
 	@echo "make run    deps, build, then run the agent with the default config and rules"
 	@echo "make test   every suite; ends with 'N passed, N failed'"
 	@echo "make bench  capture overhead and rule-evaluation benchmarks"
+	@echo "make noise  the default rules during a rebuild of saker: alerts that fired (goal: none)"
 
 # Every Debian package the build, the agent and the tests need.
 DEB_PKGS := make gcc clang llvm pkg-config libbpf-dev bpftool libelf-dev zlib1g-dev \
@@ -84,6 +85,10 @@ test: deps all $(CTEST_BIN)
 
 bench: deps all
 	@sh tests/bench/run.sh
+
+# The default rules for 60 s during `make clean all` of a copy of saker: what fired.
+noise: deps all
+	@sh tests/noise/run.sh
 
 clean:
 	rm -rf $(BUILD) saker
