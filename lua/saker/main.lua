@@ -65,6 +65,20 @@ local function describe_rules(compiled, name)
 	return 0
 end
 
+-- After -e: the reader's warnings, and 1 if the file was broken.
+local function capture_report(s, opts)
+	if not opts.replay then return 0 end
+	local core = require("saker.core")
+	local msg = core.ffi.new("char[512]")
+	local n = core.C.saker_capture_warnings(s, msg, 512)
+	if n > 0 then log.warning("%s: %d warnings, the last: %s", opts.replay, n, core.ffi.string(msg)) end
+	if core.C.saker_capture_status(s, msg, 512) < 0 then
+		err("%s: %s", opts.replay, core.ffi.string(msg))
+		return 1
+	end
+	return 0
+end
+
 local function main(argv)
 	require("saker.jit").setup()
 	local opts, msg = cli.parse(argv)
@@ -107,11 +121,18 @@ local function main(argv)
 	end
 
 	local offline = opts.dry_run or opts.list_rules or opts.describe or opts.dump_lua
-	local s, oerr = core.open({ live = not offline, scan_proc = not offline,
-		ring_kb = tonumber(cfg.saker.ring_kb) })
+	local live = not offline and not opts.replay
+	local s, oerr = core.open({ live = live, scan_proc = live,
+		ring_kb = tonumber(cfg.saker.ring_kb),
+		read_file = not offline and opts.replay or nil, write_file = not offline and opts.write or nil })
 	if not s then
 		err("%s", oerr)
 		return 1
+	end
+	if opts.write_window then core.C.saker_capture_window(s, opts.write_window, opts.write_window) end
+	-- -e: the capture's end stops the loops as a signal would
+	local function replayed(sig)
+		return opts.replay and sig == 0 and core.C.saker_capture_status(s, nil, 0) ~= 0
 	end
 
 	local engine = require("saker.engine")
@@ -122,9 +143,10 @@ local function main(argv)
 		local deadline = opts.duration and os.time() + opts.duration
 		engine.dump(s, opts.unbuffered, function(sig)
 			if sig == 2 or sig == 15 then return "signal" end
+			if replayed(sig) then return "eof" end
 			if deadline and os.time() >= deadline then return "duration" end
 		end)
-		return 0
+		return capture_report(s, opts)
 	end
 
 	if opts.dump_lua then
@@ -164,15 +186,20 @@ local function main(argv)
 		return 1
 	end
 	log.info("saker %s: %d rules loaded from %s", version.saker, #rt.rules, table.concat(paths, ", "))
-	local why = engine.run(s, rt, function(sig) return rt:tick(sig) end)
+	if opts.write_window then rt.on_match = function() core.C.saker_capture_keep(s) end end
+	local why = engine.run(s, rt, function(sig)
+		if replayed(sig) then return "eof" end
+		return rt:tick(sig)
+	end)
 	rt:close()
 	local st = core.ffi.new("struct saker_stats")
 	core.C.saker_stats_get(s, st)
 	log.info("events: %s, drops: %s, hot reloads: %d (%d failed)",
 		tostring(st.events):gsub("ULL", ""), tostring(st.drops):gsub("ULL", ""), rt.reloads,
 		rt.reload_failures)
+	local rc = capture_report(s, opts)
 	core.close(s)
-	return why == "drops" and 1 or 0
+	return (why == "drops" or rc ~= 0) and 1 or 0
 end
 
 return main
