@@ -25,9 +25,9 @@ local TICK_MS = 20      -- and the time between two ticks then
 -- returns. No event is lost or seen twice across a swap: the loop is the
 -- only reader of events and swaps between two of them.
 function M.run(s, rt, tick)
-	local eval, rules, outs, last
+	local eval, rules, outs, last, on_match
 	local function take()
-		eval, rules, outs = rt.eval, rt.rules, rt.outs
+		eval, rules, outs, on_match = rt.eval, rt.rules, rt.outs, rt.on_match
 		last = rt.first and 1 or math.huge
 	end
 	take()
@@ -41,6 +41,7 @@ function M.run(s, rt, tick)
 			if ev == nil then ev = p end
 			local nhits = eval[ev.type](hits)
 			if nhits > 0 then
+				if on_match then on_match() end -- rt.on_match: -w --write-window keeps the event
 				for i = 1, nhits < last and nhits or last do
 					local r = rules[hits[i]]
 					local msg, fields = r.format()
