@@ -81,6 +81,36 @@ run_loop() {
 		       e / (dt / 1e9), d, 100 * c / (dt / 1e9), r }'
 }
 
+# agent_loop NAME RULES LOADGEN-ARGS...: the loop with the whole agent
+# (./saker with these rules, alerts discarded) instead of the drainer.
+agent_loop() {
+	name=$1; rules=$2; shift 2
+	base=$($OUT/loadgen "$@")
+	./saker -r "$rules" -o stdout_output.enabled=false > /dev/null 2> "$TMP/agent.err" &
+	agent=$!
+	i=0
+	until grep -q "rules loaded" "$TMP/agent.err"; do
+		sleep 0.1; i=$((i + 1))
+		[ $i -gt 300 ] && { echo "bench: saker did not start"; cat "$TMP/agent.err"; exit 1; }
+	done
+	ticks0=$(awk '{print $14 + $15}' /proc/$agent/stat)
+	t0=$(now)
+	with=$($OUT/loadgen "$@")
+	t1=$(now)
+	ticks1=$(awk '{print $14 + $15}' /proc/$agent/stat)
+	rss=$(awk '/^VmRSS/ {print $2}' /proc/$agent/status)
+	kill -INT $agent; wait $agent
+	set -- $(sed -n 's/.*events: \([0-9]*\), drops: \([0-9]*\).*/\1 \2/p' "$TMP/agent.err") "$@"
+	events=$1; drops=$2
+	shift 2
+	base=$(min "$base" "$($OUT/loadgen "$@")")
+	hz=$(getconf CLK_TCK)
+	awk -v n="$name" -v b="$base" -v w="$with" -v d="$drops" -v c=$((ticks1 - ticks0)) -v hz="$hz" \
+	    -v r="$rss" -v dt=$(( (t1 - t0) )) 'BEGIN {
+		printf "%-8s %10.1f %10.1f %8.3fx %12s %6d %8.1f%% %8d   (whole agent)\n", n, b, w, w / b,
+		       "-", d, 100 * (c / hz) / (dt / 1e9), r }'
+}
+
 # bpf_time LOADGEN-ARGS...: ns per sys_exit run and per captured event
 bpf_time() {
 	drainer_start
@@ -118,6 +148,9 @@ others "before the run"
 echo "loop     ns/op base  ns/op probe  slowdown  events/s   drops  drainer CPU  RSS KiB"
 run_loop open open "$TMP/file" "$N_OPEN"
 run_loop getppid getppid "$N_GETPPID"
+agent_loop open rules open "$TMP/file" "$N_OPEN"
+agent_loop getppid rules getppid "$N_GETPPID"
+agent_loop open ../shared/upstream-rules/falco_rules.yaml open "$TMP/file" "$N_OPEN"
 floor_loop open open "$TMP/file" "$N_OPEN"
 floor_loop getppid getppid "$N_GETPPID"
 others "after the loops"
