@@ -38,10 +38,13 @@ function M.available()
 	return agent.sh("command -v runc >/dev/null && test -x /usr/bin/busybox")
 end
 
+-- A fresh id per container (math.random is the same sequence every run).
 local function hex64()
-	local t = {}
-	for i = 1, 64 do t[i] = string.format("%x", math.random(0, 15)) end
-	return table.concat(t)
+	local p = io.popen("od -An -tx1 -N32 /dev/urandom | tr -d ' \n'")
+	local id = p:read("*a")
+	p:close()
+	assert(#id == 64, "no random id")
+	return id
 end
 
 local Container = {}

@@ -57,6 +57,11 @@ describe_live("default rules: privileged containers", function()
 		local esc = live.expect(a, "Container escape file opened for writing", "privileged_container", in_ct(priv))
 		assert.equal("/proc/sys/kernel/core_pattern", esc.output_fields["fd.name"])
 		assert.equal("sh", esc.output_fields["proc.name"])
+
+		-- runc's own set-up mounts (rootfs, /proc, /dev) are not the container's doing
+		live.silent(a, "Mount inside container", function(f)
+			return f["container.id"] == id and f["evt.arg.dir"] ~= "/tmp/m" and f["evt.arg.dir"] ~= "/tmp/dbg"
+		end, dir)
 	end)
 
 	it("an unprivileged container doing the same does not alert, nor does runc's own setup", function()
