@@ -560,6 +560,8 @@ static int fd_entry(struct saker *s, struct thread *t, struct cur *c)
 		f->family = PPM_AF_UNIX;
 	if (name && len && name[len - 1] == 0)
 		len--;
+	if (type == SCAP_FD_FILE_V2 && len > 6 && !memcmp(name, "memfd:", 6))
+		f->type = FDT_MEMFD; /* how scap_write.c keeps a memfd readable by sysdig 0.29 */
 	pstr_set(s->sp, &f->name, name ? name : "", len);
 	return 0;
 }

@@ -23,15 +23,20 @@ end
 function M.sysdig_rows(path, fields)
 	local fmt = {}
 	for i, f in ipairs(fields or M.fields) do fmt[i] = "%" .. f end
-	local p = io.popen(string.format("sysdig -r '%s' -p '*%s' 2>/dev/null", path,
-		table.concat(fmt, SEP)))
-	local rows, n = {}, 0
+	-- each row ends with SEP: a value with a newline in it spans lines
+	local p = io.popen(string.format("sysdig -r '%s' -p '*%s%s' 2>/dev/null", path,
+		table.concat(fmt, SEP), SEP))
+	local rows, n, acc = {}, 0, nil
 	for line in p:lines() do
-		local vals = {}
-		for v in (line .. SEP):gmatch("(.-)|#|") do vals[#vals + 1] = v end
-		if #vals == #(fields or M.fields) then
-			rows[tonumber(vals[1])] = vals
-			n = n + 1
+		acc = acc and acc .. "\n" .. line or line
+		if acc:sub(-#SEP) == SEP then
+			local vals = {}
+			for v in acc:gmatch("(.-)|#|") do vals[#vals + 1] = v end
+			if #vals == #(fields or M.fields) then
+				rows[tonumber(vals[1])] = vals
+				n = n + 1
+			end
+			acc = nil
 		end
 	end
 	p:close()
@@ -108,7 +113,7 @@ local function known(f, k, v, ty)
 	if f == "fd.name" and v == "" and k:match("^pipe:%[%d+%]$") then
 		return "pipe: saker names it pipe:[inode]"
 	end
-	if f == "fd.name" and k == "<NA>" and ty:match("^open") then
+	if (f == "fd.name" or f == "fd.type") and k == "<NA>" and ty:match("^open") then
 		return "failed open: saker has no fd, sysdig shows the path"
 	end
 	if f == "fd.name" and k == "<NA>" and ty == "connect" and v:find("->", 1, true) then
