@@ -159,3 +159,4 @@ echo " open loop:";    bpf_time open "$TMP/file" "$N_OPEN"
 echo " getppid loop:"; bpf_time getppid "$N_GETPPID"
 echo "Rule evaluation, all upstream rules (tests/bench/rules_bench.lua):"; luajit tests/bench/rules_bench.lua
 echo "Hot reload, all upstream rules (tests/bench/reload_bench.lua):"; luajit tests/bench/reload_bench.lua
+echo "Replay, a trace replicated to ~1M events (tests/bench/replay_bench.sh):"; sh tests/bench/replay_bench.sh
