@@ -53,14 +53,14 @@ end
 if not pcall(ffi.typeof, "struct saker_helpers_ts") then
 	ffi.cdef [[
 struct saker_helpers_ts { int64_t sec; int64_t nsec; };
-int clock_gettime(int clk, struct saker_helpers_ts *ts);
+int saker_helpers_clock(int clk, struct saker_helpers_ts *ts) __asm__("clock_gettime");
 ]]
 end
 local ts = ffi.new("struct saker_helpers_ts")
 
 -- Seconds since the epoch, with a fraction.
 function M.now()
-	ffi.C.clock_gettime(0, ts)
+	ffi.C.saker_helpers_clock(0, ts)
 	return tonumber(ts.sec) + tonumber(ts.nsec) / 1e9
 end
 
