@@ -54,17 +54,24 @@ describe_live("default rules: files", function()
 		end, dir)
 	end)
 
-	it("Read sensitive file untrusted: cat reads /etc/shadow; sshd reading it does not alert", function()
+	it("Read sensitive file untrusted: cat reads /etc/shadow and a private ssh key; sshd, and a public key, do not alert", function()
 		assert.is_true(agent.sh("cat /etc/shadow > /dev/null # " .. tag))
 		local al = live.expect(a, "Read sensitive file untrusted", "read_sensitive", function(f)
 			return f["fd.name"] == "/etc/shadow" and f["proc.cmdline"] == "cat /etc/shadow"
 		end)
 		assert.equal("Warning", al.priority)
 		assert.equal("cat", al.output_fields["proc.name"])
+		-- a private key, on a tmpfs over /root in a private mount namespace; its .pub is not secret
+		assert.is_true(live.private("mount -t tmpfs none /root && mkdir /root/.ssh && echo k > /root/.ssh/id_"
+			.. tag .. " && echo p > /root/.ssh/id_" .. tag .. ".pub && cat /root/.ssh/id_" .. tag
+			.. " /root/.ssh/id_" .. tag .. ".pub"))
+		live.expect(a, "Read sensitive file untrusted", "read_sensitive", function(f)
+			return f["fd.name"] == "/root/.ssh/id_" .. tag and f["proc.name"] == "cat"
+		end)
 		local sshd = live.alias(dir, "sshd", "/bin/cat")
 		assert.is_true(agent.sh(sshd .. " /etc/shadow > /dev/null"))
 		live.silent(a, "Read sensitive file untrusted", function(f)
-			return f["proc.name"] == "sshd"
+			return f["proc.name"] == "sshd" or f["fd.name"] == "/root/.ssh/id_" .. tag .. ".pub"
 		end, dir)
 	end)
 
