@@ -22,7 +22,7 @@ CORE_OBJ := $(patsubst core/%.c,$(BUILD)/core/%.o,$(CORE_SRC))
 CTEST_SRC := $(wildcard tests/c/test_*.c)
 CTEST_BIN := $(patsubst tests/c/%.c,$(BUILD)/tests/%,$(CTEST_SRC))
 
-.PHONY: all deps run test bench noise clean help vmlinux evtable
+.PHONY: all deps run test bench noise clean help vmlinux evtable fuzz
 all: saker $(BUILD)/libsaker.so
 
 help:
@@ -36,7 +36,7 @@ help:
 # Every Debian package the build, the agent and the tests need.
 DEB_PKGS := make gcc clang llvm pkg-config libbpf-dev bpftool libelf-dev zlib1g-dev \
             luajit libluajit-5.1-dev libyaml-dev lua-yaml lua-dkjson libcurl4-openssl-dev lua-busted \
-            python3 runc busybox-static util-linux iproute2 procps
+            python3 runc busybox-static util-linux iproute2 procps sysdig
 deps:
 	@missing=$$(dpkg-query -W -f='$${db:Status-Abbrev} $${Package}\n' $(DEB_PKGS) 2>/dev/null \
 		| awk '$$1=="ii" {print $$2}' | sort > $(BUILD).have; \
@@ -67,6 +67,16 @@ saker: $(BUILD)/core/main.o $(CORE_OBJ)
 $(BUILD)/tests/%: tests/c/%.c tests/c/*.h $(CORE_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/c -o $@ $< $(CORE_OBJ) $(LDLIBS)
+
+# The capture reader under libFuzzer with ASan and UBSan (not part of make
+# test): FUZZ_SECONDS of fuzzing from tests/fuzz/corpus/, which keeps the
+# new inputs it finds; a crash leaves crash-* in the current directory.
+FUZZ_SECONDS ?= 60
+$(BUILD)/fuzz_scap: tests/fuzz/fuzz_scap.c $(CORE_SRC) core/*.h $(BUILD)/saker.skel.h
+	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined $(filter-out -O2 -fPIC,$(CFLAGS)) -o $@ $< $(CORE_SRC) $(LDLIBS)
+
+fuzz: $(BUILD)/fuzz_scap
+	$(BUILD)/fuzz_scap -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 tests/fuzz/corpus
 
 $(BUILD):
 	@mkdir -p $(BUILD)/core $(BUILD)/tests
