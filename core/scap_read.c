@@ -177,6 +177,8 @@ static int read_block(struct scap_reader *r, uint32_t *type, uint32_t *blen)
 			    (unsigned long long)r->off, n);
 	*type = hdr[0];
 	*blen = hdr[1];
+	if (r->off == 0 && *type != SCAP_SHB)
+		return fail(r, "not a scap capture: block type 0x%x at byte offset 0, expected a section header", *type);
 	if (*blen < 12 || *blen > BLOCK_MAX)
 		return fail(r, "corrupted block length %u at byte offset %llu (block type 0x%x)",
 			    *blen, (unsigned long long)r->off, *type);
@@ -238,8 +240,6 @@ struct scap_reader *scap_reader_open(const char *path, char *err, uint32_t errle
 	n = read_block(r, &type, &blen);
 	if (n == 0)
 		n = fail(r, "empty file (0 bytes): not a scap capture");
-	else if (n > 0 && type != SCAP_SHB)
-		n = fail(r, "not a scap capture: block type 0x%x at byte offset 0, expected a section header", type);
 	else if (n > 0)
 		n = check_shb(r, blen);
 	if (n < 0) {
