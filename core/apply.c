@@ -226,6 +226,14 @@ static void do_clone(struct saker *s)
 	if (res > 0) {
 		/* the caller's side: event tid is the parent, res the child */
 		parent = thread_get(s, s->evt.tid);
+		if (!parent->comm[0] && !parent->from_proc && !parent->clone_ts) {
+			/* a caller never seen before (a replayed capture has no
+			 * /proc): the event carries its own image, as Falco reads it */
+			image_from_clone(s, parent);
+			parent->pid = iarg(s, EVP_PID, parent->pid);
+			parent->ptid = iarg(s, EVP_PTID, parent->ptid);
+			set_cwd_from_event(s, parent);
+		}
 		s->thr = parent;
 		ctid = res;
 		cpid = is_thread ? parent->pid : res;
