@@ -366,6 +366,50 @@ static void test_window(void)
 	CHECK_INT(st, 1);
 }
 
+/* A replayed clone whose caller the capture never listed: the caller's
+ * name, command line and ids come from the event, as in Falco. */
+static void test_unknown_caller(void)
+{
+	struct saker_opts o = { 0 };
+	struct saker *s = saker_open(&o, NULL, 0);
+	char v[512];
+
+	CHECK(s != NULL);
+	if (!s)
+		return;
+	evb_begin(&eb, 223, 700, 1000);
+	evb_u64(&eb, 701);               /* res: the child */
+	evb_str(&eb, "/usr/bin/cc");
+	evb_list(&eb, "-c\nx.c");
+	evb_u64(&eb, 700);
+	evb_u64(&eb, 700);
+	evb_u64(&eb, 650);               /* ptid */
+	evb_str(&eb, "/src");
+	evb_u64(&eb, 1024);
+	evb_u64(&eb, 0);
+	evb_u64(&eb, 0);
+	evb_u32(&eb, 0);
+	evb_u32(&eb, 0);
+	evb_u32(&eb, 0);
+	evb_str(&eb, "cc");
+	evb_list(&eb, "cpu=/");
+	evb_u32(&eb, 0);
+	evb_u32(&eb, 1000);
+	evb_u32(&eb, 1000);
+	evb_u64(&eb, 700);
+	evb_u64(&eb, 700);
+	evb_u64(&eb, 0);
+	saker_inject(s, eb.buf, evb_end(&eb), 0);
+	CHECK(saker_next(s, 0) != NULL);
+	CHECK(render(s, "proc.name", v) > 0);
+	CHECK_STR(v, "cc");
+	CHECK(render(s, "proc.cmdline", v) > 0);
+	CHECK_STR(v, "cc -c x.c");
+	CHECK(render(s, "proc.ppid", v) > 0);
+	CHECK_STR(v, "650");
+	saker_close(s);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -376,6 +420,7 @@ int main(void)
 	test_write_read();
 	test_bad_input();
 	test_window();
+	test_unknown_caller();
 	close(marker_fd);
 	{
 		char cmd[300];
