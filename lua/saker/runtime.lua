@@ -226,7 +226,7 @@ end
 
 local OUTPUT_KEYS = { "json_output", "json_include_output_property", "json_include_tags_property",
 	"json_include_output_fields_property", "time_format_iso_8601", "buffered_outputs",
-	"stdout_output", "file_output", "syslog_output", "program_output", "http_output", "plugins", "outputs",
+	"stdout_output", "file_output", "syslog_output", "program_output", "http_output", "outputs",
 	"saker" }
 
 function RT:same_outputs(cfg)
