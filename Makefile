@@ -52,7 +52,7 @@ $(BUILD)/saker.bpf.o: $(BPF_SRC) $(BPF_HDRS) | $(BUILD)
 	llvm-strip -g $@ 2>/dev/null || true
 
 $(BUILD)/saker.skel.h: $(BUILD)/saker.bpf.o
-	$(BPFTOOL) gen skeleton $< name saker_bpf > $@
+	$(BPFTOOL) gen skeleton $< name saker_bpf > $@ || { rm -f $@; false; }
 
 $(BUILD)/core/%.o: core/%.c core/*.h $(BUILD)/saker.skel.h | $(BUILD)
 	@mkdir -p $(dir $@)
