@@ -74,9 +74,17 @@ int evt_decode(const uint8_t *raw, uint32_t len, struct evt_params *p)
 	if (off > elen)
 		return -1;
 	for (i = 0; i < n; i++) {
-		uint32_t l = 0;
+		uint32_t l;
 
-		memcpy(&l, raw + 26 + i * lw, lw);
+		/* constant-size loads: a memcpy of lw bytes would be a call */
+		if (lw == 2) {
+			uint16_t l16;
+
+			memcpy(&l16, raw + 26 + i * 2, 2);
+			l = l16;
+		} else {
+			memcpy(&l, raw + 26 + i * 4, 4);
+		}
 		if (l > elen - off)
 			return -1;
 		p->val[i] = raw + off;
