@@ -35,6 +35,18 @@ local RESTART_KEYS = { "saker.ring_kb", "webserver", "grpc", "grpc_output", "met
 local RT = {}
 RT.__index = RT
 
+-- The text of the configured plugins' files: a changed plugin reloads the
+-- outputs even when the config did not change.
+local function plugin_sources(cfg)
+	local parts = {}
+	for _, d in ipairs(require("saker.outputs.plugins").list(cfg, true)) do
+		local f = io.open(d.opts.target, "rb")
+		parts[#parts + 1] = d.opts.target .. "\0" .. (f and f:read("*a") or "")
+		if f then f:close() end
+	end
+	return table.concat(parts, "\0")
+end
+
 local function rule_paths(self, cfg)
 	return self.fixed_paths or cfg.rules_files
 end
@@ -73,6 +85,14 @@ function M.new(o)
 	self.diags = diags
 	if not compiled then return nil, diags end
 	self.outs = outputs.open(o.cfg, { unbuffered = o.unbuffered })
+	if #self.outs.errors > 0 then
+		self.outs:close(0)
+		for _, e in ipairs(self.outs.errors) do
+			diags[#diags + 1] = { level = "error", msg = e, file = o.cfg_path }
+		end
+		return nil, diags
+	end
+	self.plugin_src = plugin_sources(o.cfg)
 	self:adopt(compiled, o.cfg)
 	self.monitor = drops.new(o.s, o.cfg, function(rule, msg, fields)
 		self:internal_alert(rule, msg, fields)
@@ -108,7 +128,7 @@ function RT:watched()
 	add(self.cfg_path)
 	for _, p in ipairs(rule_paths(self, self.cfg)) do add(p) end
 	for _, p in ipairs(self.compiled.files or {}) do add(p) end
-	for _, p in ipairs(self.outs.files and self.outs:files() or {}) do add(p) end
+	for _, p in ipairs(self.outs:files()) do add(p) end
 	return list
 end
 
@@ -148,8 +168,19 @@ function RT:prepare()
 	local compiled, diags = build.build(rule_paths(self, cfg), self.s, cfg, yield)
 	if not compiled then return { diags = diags } end
 	local outs = self.outs
-	if not self:same_outputs(cfg) then outs = outputs.open(cfg, { unbuffered = self.unbuffered }) end
-	return { cfg = cfg, compiled = compiled, outs = outs, diags = diags }
+	local src = plugin_sources(cfg)
+	if not self:same_outputs(cfg) or src ~= self.plugin_src then
+		outs = outputs.open(cfg, { unbuffered = self.unbuffered })
+		if #outs.errors > 0 then
+			-- a plugin that does not load keeps the old outputs, and the old rules
+			outs:close(0)
+			for _, e in ipairs(outs.errors) do
+				diags[#diags + 1] = { level = "error", msg = e, file = self.cfg_path }
+			end
+			return { diags = diags }
+		end
+	end
+	return { cfg = cfg, compiled = compiled, outs = outs, diags = diags, plugin_src = src }
 end
 
 -- Swap in what prepare made, or keep the old and report. true when swapped.
@@ -175,6 +206,7 @@ function RT:finish(new, reason)
 		self.outs:close()
 		self.outs = new.outs
 	end
+	self.plugin_src = new.plugin_src
 	if not build.select(self.s, compiled) then
 		log.error("hot reload: cannot update the probe's syscall selection")
 	end

@@ -35,6 +35,7 @@ local function open_c(set, d)
 	local ch, err = channel.open(d.kind, d.opts, d.format)
 	if not ch then
 		log.error("%s output disabled: %s", d.opts.name or d.kind, err)
+		set.errors[#set.errors + 1] = string.format("%s output: %s", d.opts.name or d.kind, err)
 		return
 	end
 	set.list[#set.list + 1] = ch
@@ -42,10 +43,11 @@ local function open_c(set, d)
 end
 
 -- opts: { unbuffered = bool, embedded = bool (plugins link to the core
--- in the program, not build/libsaker.so) }.
+-- in the program, not build/libsaker.so) }. A channel that cannot open is
+-- left out and named in set.errors.
 function M.open(cfg, opts)
 	opts = opts or {}
-	local set = setmetatable({ list = {}, native = {}, last_report = clock() }, Set)
+	local set = setmetatable({ list = {}, native = {}, errors = {}, last_report = clock() }, Set)
 	local stdout = require("saker.outputs.stdout")
 	if stdout.enabled(cfg) then set.list[1] = stdout.open(cfg, opts) end
 	for _, d in ipairs(require("saker.outputs.native").list(cfg)) do open_c(set, d) end
