@@ -27,7 +27,7 @@ done >"$tmp/ancestors.yaml"
 	>"$tmp/alerts" 2>"$tmp/log" &
 agent=$!
 i=0
-until grep -q "rules loaded" "$tmp/log"; do
+until grep -q "rules loaded" "$tmp/log" 2>/dev/null; do
 	i=$((i + 1))
 	if [ $i -gt 100 ] || ! kill -0 $agent 2>/dev/null; then
 		echo "noise: the agent did not start"; cat "$tmp/log"; exit 1
