@@ -15,10 +15,22 @@ CFLAGS   += -Wall -Wextra -Wno-unused-parameter -fPIC -std=gnu11 \
             -DSAKER_HOME='"$(HOME_DIR)"'
 LDLIBS   := $(shell pkg-config --libs $(PKGS)) -lelf -lz -lm -ldl
 
+# The gRPC channel (core/out_grpc.cc, C++ behind the out_sink C interface)
+# and the code protoc generates from core/proto/*.proto into build/proto/.
+CXX      ?= g++
+GRPC_PKGS := grpc++ protobuf
+CXXFLAGS ?= -O2 -g
+CXXFLAGS += -Wall -Wextra -Wno-unused-parameter -fPIC -std=c++17 -I$(BUILD)/proto -I$(BUILD) \
+            -Icore $(shell pkg-config --cflags $(GRPC_PKGS))
+LDLIBS   += $(shell pkg-config --libs $(GRPC_PKGS)) -lstdc++
+PROTO    := $(wildcard core/proto/*.proto)
+PROTO_OBJ := $(foreach p,$(PROTO:core/proto/%.proto=$(BUILD)/proto/%),$(p).pb.o $(p).grpc.pb.o)
+GRPC_OBJ := $(BUILD)/core/out_grpc.o $(PROTO_OBJ)
+
 BPF_SRC  := probe/saker.bpf.c
 BPF_HDRS := $(wildcard probe/*.h)
 CORE_SRC := $(filter-out core/main.c,$(wildcard core/*.c))
-CORE_OBJ := $(patsubst core/%.c,$(BUILD)/core/%.o,$(CORE_SRC))
+CORE_OBJ := $(patsubst core/%.c,$(BUILD)/core/%.o,$(CORE_SRC)) $(GRPC_OBJ)
 CTEST_SRC := $(wildcard tests/c/test_*.c)
 CTEST_BIN := $(patsubst tests/c/%.c,$(BUILD)/tests/%,$(CTEST_SRC))
 
@@ -36,7 +48,9 @@ help:
 # Every Debian package the build, the agent and the tests need.
 DEB_PKGS := make gcc clang llvm pkg-config libbpf-dev bpftool libelf-dev zlib1g-dev \
             luajit libluajit-5.1-dev libyaml-dev lua-yaml lua-dkjson libcurl4-openssl-dev lua-busted \
-            python3 runc busybox-static util-linux iproute2 procps sysdig
+            python3 runc busybox-static util-linux iproute2 procps sysdig \
+            g++ libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc \
+            python3-grpcio python3-grpc-tools openssl
 deps:
 	@missing=$$(dpkg-query -W -f='$${db:Status-Abbrev} $${Package}\n' $(DEB_PKGS) 2>/dev/null \
 		| awk '$$1=="ii" {print $$2}' | sort > $(BUILD).have; \
@@ -58,6 +72,18 @@ $(BUILD)/core/%.o: core/%.c core/*.h $(BUILD)/saker.skel.h | $(BUILD)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
+$(BUILD)/proto/.stamp: $(PROTO) | $(BUILD)
+	@mkdir -p $(BUILD)/proto
+	protoc -Icore/proto --cpp_out=$(BUILD)/proto --grpc_out=$(BUILD)/proto \
+		--plugin=protoc-gen-grpc=$$(command -v grpc_cpp_plugin) $(PROTO)
+	@touch $@
+
+$(BUILD)/proto/%.o: $(BUILD)/proto/.stamp
+	$(CXX) $(CXXFLAGS) -Wno-extra -c $(BUILD)/proto/$*.cc -o $@
+
+$(BUILD)/core/%.o: core/%.cc core/*.h $(BUILD)/proto/.stamp | $(BUILD)
+	$(CXX) $(CXXFLAGS) -c $< -o $@
+
 $(BUILD)/libsaker.so: $(CORE_OBJ)
 	$(CC) -shared -o $@ $^ $(LDLIBS)
 
@@ -72,8 +98,8 @@ $(BUILD)/tests/%: tests/c/%.c tests/c/*.h $(CORE_OBJ)
 # test): FUZZ_SECONDS of fuzzing from tests/fuzz/corpus/, which keeps the
 # new inputs it finds; a crash leaves crash-* in the current directory.
 FUZZ_SECONDS ?= 60
-$(BUILD)/fuzz_scap: tests/fuzz/fuzz_scap.c $(CORE_SRC) core/*.h $(BUILD)/saker.skel.h
-	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined $(filter-out -O2 -fPIC,$(CFLAGS)) -o $@ $< $(CORE_SRC) $(LDLIBS)
+$(BUILD)/fuzz_scap: tests/fuzz/fuzz_scap.c $(CORE_SRC) core/*.h $(BUILD)/saker.skel.h $(GRPC_OBJ)
+	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined $(filter-out -O2 -fPIC,$(CFLAGS)) -o $@ $< $(CORE_SRC) $(GRPC_OBJ) $(LDLIBS)
 
 fuzz: $(BUILD)/fuzz_scap
 	$(BUILD)/fuzz_scap -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 tests/fuzz/corpus

@@ -197,6 +197,7 @@ static const struct out_sink *sink_of(int32_t kind)
 	case SAKER_OUT_PROGRAM: return &out_program_sink;
 	case SAKER_OUT_HTTP: return &out_http_sink;
 	case SAKER_OUT_PLUGIN: return &out_plugin_sink;
+	case SAKER_OUT_GRPC: return &out_grpc_sink;
 	}
 	return NULL;
 }
@@ -213,6 +214,7 @@ static void free_opts(struct saker_out_opts *o)
 	free((char *)o->client_key);
 	free((char *)o->home);
 	free((char *)o->config_json);
+	free((char *)o->version);
 }
 
 static void out_free(struct saker_out *c)
@@ -254,6 +256,7 @@ struct saker_out *saker_out_open(const struct saker_out_opts *o, char *err, uint
 	c->o.client_key = dup_opt(o->client_key);
 	c->o.home = dup_opt(o->home);
 	c->o.config_json = dup_opt(o->config_json);
+	c->o.version = dup_opt(o->version);
 	c->cap = (o->queue_kb ? o->queue_kb : 1024) * 1024;
 	c->ring = malloc(c->cap);
 	pthread_mutex_init(&c->lock, NULL);

@@ -214,7 +214,8 @@ enum saker_out_kind {
 	SAKER_OUT_SYSLOG = 2,
 	SAKER_OUT_PROGRAM = 3,
 	SAKER_OUT_HTTP = 4,
-	SAKER_OUT_PLUGIN = 5
+	SAKER_OUT_PLUGIN = 5,
+	SAKER_OUT_GRPC = 6
 };
 
 /* A channel's settings; strings are copied by saker_out_open, NULL or ""
@@ -241,6 +242,10 @@ struct saker_out_opts {
 	int32_t embedded;         /* plugin: the core is linked into the program */
 	const char *config_json;  /* plugin: its config, as JSON */
 	int32_t max_failures;     /* plugin: disabled after this many failures in a row */
+	/* grpc: target is grpc.bind_address; client_key, client_cert, ca_cert are
+	 * grpc.private_key, cert_chain, root_certs (mTLS, required over TCP) */
+	int32_t threads;          /* grpc: completion queues served (0: one per core) */
+	const char *version;      /* grpc: "<saker version> <engine version>" */
 };
 
 struct saker_out_stats {

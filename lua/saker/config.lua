@@ -57,7 +57,8 @@ local function defaults()
 			client_cert = "", client_key = "", compress_uploads = false, keep_alive = false,
 		},
 		grpc_output = { enabled = false },
-		grpc = { enabled = false, bind_address = "unix:///run/saker/saker.sock", threadiness = 0 },
+		grpc = { enabled = false, bind_address = "unix:///run/saker/saker.sock", threadiness = 0,
+			private_key = "", cert_chain = "", root_certs = "" },
 		syscall_event_drops = {
 			threshold = 0.1, actions = { "log", "alert" }, rate = 0.03333, max_burst = 1,
 		},
@@ -345,6 +346,8 @@ local function validate(cfg, diags, file)
 		bad(fmt("Invalid outputs.syslog.facility '%s' (user, daemon, local0 .. local7, ...)",
 			tostring(o.syslog.facility)))
 	end
+	local grpc_err = require("saker.outputs.grpc").check(cfg)
+	if grpc_err then bad(grpc_err) end
 	if type(cfg.rules) ~= "table" then
 		bad("'rules' must be a list of {enable: ...} / {disable: ...} entries")
 		return

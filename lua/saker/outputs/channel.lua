@@ -12,17 +12,17 @@ local C, ffi = core.C, core.ffi
 local push, out_stats, out_error = C.saker_out_push, C.saker_out_stats, C.saker_out_error
 local KINDS = {
 	file = C.SAKER_OUT_FILE, syslog = C.SAKER_OUT_SYSLOG, program = C.SAKER_OUT_PROGRAM,
-	http = C.SAKER_OUT_HTTP, plugin = C.SAKER_OUT_PLUGIN,
+	http = C.SAKER_OUT_HTTP, plugin = C.SAKER_OUT_PLUGIN, grpc = C.SAKER_OUT_GRPC,
 }
 local INT_FIELDS = { "keep_alive", "facility", "insecure", "compress", "retries", "backoff_ms",
-	"timeout_ms", "embedded", "max_failures", "queue_kb" }
+	"timeout_ms", "embedded", "max_failures", "queue_kb", "threads" }
 local STR_FIELDS = { "name", "target", "user_agent", "content_type", "ca_cert", "ca_path",
-	"client_cert", "client_key", "home", "config_json" }
+	"client_cert", "client_key", "home", "config_json", "version" }
 
 local Ch = {}
 Ch.__index = Ch
 
--- kind: "file" | "syslog" | "program" | "http" | "plugin"; o: the fields of
+-- kind: "file" | "syslog" | "program" | "http" | "plugin" | "grpc"; o: the fields of
 -- struct saker_out_opts (booleans allowed); format(alert) -> line.
 -- Returns a channel, or nil, message.
 function M.open(kind, o, format)

@@ -4,12 +4,13 @@
 -- stats(), close().
 --
 -- stdout is written from the engine's thread (saker.outputs.stdout). Every
--- other channel (file, syslog, program, http: saker.outputs.native; Lua
--- plugins: saker.outputs.plugins) is a C channel: emit formats the line
--- once and pushes it into the channel's bounded queue, which a thread of
--- the channel's own drains. A full queue drops (counted), so a slow or
--- dead receiver never stalls capture or the other channels. Drops, failures
--- and errors are logged per channel, rate limited, and totalled at close.
+-- other channel (file, syslog, program, http: saker.outputs.native; grpc:
+-- saker.outputs.grpc; Lua plugins: saker.outputs.plugins) is a C channel:
+-- emit formats the line (or message) once and pushes it into the channel's
+-- bounded queue, which a thread of the channel's own drains. A full queue
+-- drops (counted), so a slow or dead receiver never stalls capture or the
+-- other channels. Drops, failures and errors are logged per channel, rate
+-- limited, and totalled at close.
 -- Optional per-rule throttling (saker.outputs.throttle) comes first.
 local log = require("saker.log")
 local channel = require("saker.outputs.channel")
@@ -51,6 +52,7 @@ function M.open(cfg, opts)
 	local stdout = require("saker.outputs.stdout")
 	if stdout.enabled(cfg) then set.list[1] = stdout.open(cfg, opts) end
 	for _, d in ipairs(require("saker.outputs.native").list(cfg)) do open_c(set, d) end
+	for _, d in ipairs(require("saker.outputs.grpc").list(cfg)) do open_c(set, d) end
 	local embedded = opts.embedded
 	if embedded == nil then embedded = SAKER_EMBEDDED and true or false end
 	set.plugin_files = {}
