@@ -5,14 +5,17 @@
 
 STUBS: the folder of the Python stubs generated from core/proto/*.proto.
 ADDR: unix:///path or 127.0.0.1:PORT; --tls DIR NAME: mutual TLS with
-DIR/ca.crt and DIR/NAME.crt, DIR/NAME.key. Modes:
+DIR/ca.crt and DIR/NAME.crt, DIR/NAME.key (NAME "-": no client certificate).
+Modes:
   sub N SECONDS  subscribe, print "ready" once subscribed, then one JSON line
                  per response until N responses or SECONDS have passed
   get            one JSON line per response of one get
   version        the version response as one JSON line
   stall SECONDS  subscribe, print "ready", then never read for SECONDS
+                 (flow control window kept at its initial 64 KiB)
 A failed call prints "error CODE DETAILS" and exits 2.
 """
+import datetime
 import json
 import sys
 import time
@@ -26,25 +29,30 @@ import version_pb2  # noqa: E402
 import version_pb2_grpc  # noqa: E402
 
 
-def channel(addr, tls):
+def channel(addr, tls, options):
     if not tls:
-        return grpc.insecure_channel(addr)
+        return grpc.insecure_channel(addr, options)
     folder, name = tls
 
     def read(path):
         with open(path, "rb") as f:
             return f.read()
 
-    creds = grpc.ssl_channel_credentials(
-        root_certificates=read(folder + "/ca.crt"),
-        private_key=read("%s/%s.key" % (folder, name)),
-        certificate_chain=read("%s/%s.crt" % (folder, name)))
-    return grpc.secure_channel(addr, creds)
+    if name == "-":
+        creds = grpc.ssl_channel_credentials(root_certificates=read(folder + "/ca.crt"))
+    else:
+        creds = grpc.ssl_channel_credentials(
+            root_certificates=read(folder + "/ca.crt"),
+            private_key=read("%s/%s.key" % (folder, name)),
+            certificate_chain=read("%s/%s.crt" % (folder, name)))
+    return grpc.secure_channel(addr, creds, options)
 
 
 def as_dict(r):
+    utc = datetime.datetime.fromtimestamp(r.time.seconds, datetime.timezone.utc)
     return {
         "seconds": r.time.seconds, "nanos": r.time.nanos,
+        "iso": "%s.%09dZ" % (utc.strftime("%Y-%m-%dT%H:%M:%S"), r.time.nanos),
         "priority": r.priority, "source_deprecated": r.source_deprecated,
         "rule": r.rule, "output": r.output,
         "output_fields": dict(r.output_fields), "hostname": r.hostname,
@@ -71,7 +79,10 @@ def main():
         tls = (args[1], args[2])
         args = args[3:]
     mode = args.pop(0)
-    ch = channel(addr, tls)
+    # a staller keeps HTTP/2's initial window (64 KiB): without reads, the
+    # adaptive window would otherwise grow and absorb megabytes
+    options = [("grpc.http2.bdp_probe", 0)] if mode == "stall" else []
+    ch = channel(addr, tls, options)
     try:
         if mode == "version":
             r = version_pb2_grpc.serviceStub(ch).version(version_pb2.request(), timeout=10)
