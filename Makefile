@@ -22,7 +22,8 @@ GRPC_PKGS := grpc++ protobuf
 CXXFLAGS ?= -O2 -g
 CXXFLAGS += -Wall -Wextra -Wno-unused-parameter -fPIC -std=c++17 -I$(BUILD)/proto -I$(BUILD) \
             -Icore $(shell pkg-config --cflags $(GRPC_PKGS))
-LDLIBS   += $(shell pkg-config --libs $(GRPC_PKGS)) -lstdc++
+# (pkg-config repeats abseil's libraries many times: each once is enough)
+LDLIBS   += $(shell pkg-config --libs $(GRPC_PKGS) | tr ' ' '\n' | awk 'NF && !seen[$$0]++' | tr '\n' ' ') -lstdc++
 PROTO    := $(wildcard core/proto/*.proto)
 PROTO_OBJ := $(foreach p,$(PROTO:core/proto/%.proto=$(BUILD)/proto/%),$(p).pb.o $(p).grpc.pb.o)
 GRPC_OBJ := $(BUILD)/core/out_grpc.o $(PROTO_OBJ)

@@ -12,6 +12,11 @@
  * drops. gRPC's own threads write to the clients, so a slow or stuck client
  * costs only its ring, never the capture or the other channels.
  *
+ * The server is one per process, like Falco's, and its settings are read
+ * at start: a channel opened while one runs (a hot reload's new outputs)
+ * shares it, so subscribers stay connected across reloads; the last
+ * channel closed stops it.
+ *
  * Built on the C++ library (libgrpc++) behind this sink's C interface: its
  * synchronous server runs one blocking handler per call, where the C core
  * API would need a hand-written completion-queue state machine per call and
@@ -252,8 +257,8 @@ int listen_on(struct saker_out *c, server *s, grpc::ServerBuilder &b, int *port)
 			return -1;
 		}
 		/* bound under a name of its own, then renamed over the final
-		 * one: a reload's new server replaces the old one's socket
-		 * atomically, and the old one cannot unlink the new one's */
+		 * one: a stale socket (a killed agent's) is replaced atomically,
+		 * and a server never unlinks a socket that is not its own */
 		s->sock = path;
 		b.AddListeningPort("unix:" + path + ".new", grpc::InsecureServerCredentials(), port);
 		return 0;
@@ -275,7 +280,12 @@ int listen_on(struct saker_out *c, server *s, grpc::ServerBuilder &b, int *port)
 	return 0;
 }
 
-int grpc_init_sink(struct saker_out *c)
+/* The running server and the channels that share it. */
+std::mutex running_mu;
+server *running;
+unsigned running_refs;
+
+int start(struct saker_out *c)
 {
 	size_t cap = (c->o.queue_kb ? c->o.queue_kb : 1024) * 1024;
 	unsigned threads = c->o.threads > 0 ? (unsigned)c->o.threads
@@ -343,13 +353,30 @@ int grpc_send(struct saker_out *c, const char *msg, uint32_t len, int32_t prio)
 	return 0;
 }
 
+int grpc_init_sink(struct saker_out *c)
+{
+	std::lock_guard<std::mutex> l(running_mu);
+
+	if (!running) {
+		if (start(c) < 0)
+			return -1;
+		running = static_cast<server *>(c->priv);
+	}
+	c->priv = running;
+	running_refs++;
+	return 0;
+}
+
 void grpc_fini(struct saker_out *c)
 {
 	server *s = static_cast<server *>(c->priv);
+	std::lock_guard<std::mutex> rl(running_mu);
 	struct stat st;
 
-	if (!s)
+	c->priv = NULL;
+	if (!s || --running_refs)
 		return;
+	running = NULL;
 	{
 		std::lock_guard<std::mutex> l(s->h.mu);
 		s->h.stopping = true;
@@ -363,7 +390,6 @@ void grpc_fini(struct saker_out *c)
 	    st.st_ino == s->ino)
 		unlink(s->sock.c_str());
 	delete s;
-	c->priv = NULL;
 }
 
 } /* namespace */

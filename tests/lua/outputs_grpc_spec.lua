@@ -116,6 +116,38 @@ describe_py("gRPC output", function()
 		assert(ok, err)
 		assert.is_false(u.sh("test -e " .. sock)) -- removed at close
 	end)
+
+	it("keeps subscribers connected when a reload opens new outputs beside the old", function()
+		local outputs = require("saker.outputs")
+		local sock = dir .. "/reload.sock"
+		local old = outputs.open(u.config({ "grpc.enabled=true", "grpc_output.enabled=true",
+			"grpc.bind_address=unix://" .. sock }))
+		local out = dir .. "/sub.out"
+		local p = io.popen(PY .. " " .. CLIENT .. " " .. stubs .. " unix://" .. sock
+			.. " sub 2 10 >" .. out .. " 2>&1 & echo $!")
+		local pid = p:read("*l")
+		p:close()
+		local new
+		local ok, err = pcall(function()
+			assert.is_true(u.wait(function() return u.read(out):find("ready\n", 1, true) ~= nil end, 10),
+				u.read(out))
+			old:emit(u.alert("before"))
+			-- grpc is read at start: the new set shares the running server
+			new = outputs.open(u.config({ "grpc.enabled=true", "grpc_output.enabled=true",
+				"grpc.bind_address=unix://" .. dir .. "/other.sock" }))
+			old:close()
+			assert.is_false(u.sh("test -e " .. dir .. "/other.sock"))
+			new:emit(u.alert("after"))
+			assert.is_true(u.wait(function() return #u.lines(out) >= 3 end, 10), u.read(out))
+			local l = u.lines(out)
+			assert.equals("before", json.decode(l[2]).rule)
+			assert.equals("after", json.decode(l[3]).rule)
+		end)
+		if new then new:close() end
+		u.sh("kill " .. pid .. " 2>/dev/null")
+		assert(ok, err)
+		assert.is_false(u.sh("test -e " .. sock))
+	end)
 end)
 
 describe("gRPC config", function()
