@@ -54,8 +54,6 @@ namespace {
 namespace outputs = falco::outputs;
 namespace version = falco::version;
 
-const char UNIX_PREFIX[] = "unix://";
-
 /* Encoded responses, oldest first, at most cap bytes. */
 struct ring {
 	std::deque<std::string> q;
@@ -243,8 +241,9 @@ int listen_on(struct saker_out *c, server *s, grpc::ServerBuilder &b, int *port)
 {
 	const char *addr = c->o.target;
 
-	if (!strncmp(addr, UNIX_PREFIX, sizeof(UNIX_PREFIX) - 1) || !strncmp(addr, "unix:", 5)) {
-		std::string path = addr + (strncmp(addr, UNIX_PREFIX, 7) ? 5 : 7);
+	if (!strncmp(addr, "unix:", 5)) {
+		/* unix:///abs/path or unix:/abs/path */
+		std::string path = addr + (strncmp(addr, "unix://", 7) ? 5 : 7);
 		size_t slash = path.rfind('/');
 
 		if (path.empty() || path[0] != '/') {
