@@ -19,14 +19,6 @@ local TRACES = "../shared/scap/traces/"
 local handled = { priority = true, all_events = true, disabled_rules = true,
 	disable_tags = true, run_tags = true, stdout_contains = true }
 
--- Rows that fail for reasons in the rules engine, not in the capture:
--- left pending with the reason, so they show up until fixed.
-local rules_gaps = {
-	list_sub_bare = "a list name bare on the right of = (proc.name=cat_binaries) is not replaced by its items",
-	list_sub_whitespace = "a list name after '= ' is not replaced by its items",
-	rule_exception_quoted = "exception values in double quotes inside single quotes keep their quotes",
-	rule_exception_values_listref = "list items written in double quotes keep their quotes",
-}
 
 local function exists(p)
 	local f = io.open(p)
@@ -116,10 +108,6 @@ describe("Falco's expected detections on the traces", function()
 
 	for _, r in ipairs(list) do
 		it(r.test .. " (" .. r.trace .. ")", function()
-			if rules_gaps[r.test] then
-				pending("rules engine: " .. rules_gaps[r.test])
-				return
-			end
 			local counts, total = replay(r)
 			if r.detect == "True" then
 				assert.is_true(total > 0, "no alert")

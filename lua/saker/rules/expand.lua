@@ -100,6 +100,14 @@ function Expander:node(n, stack)
 	end
 	local c = { k = "cmp", op = n.op, field = n.field, value = n.value, pos = n.pos, src = n.src }
 	if n.values then c.values = self:values(n.values, n) end
+	local v = n.value
+	if v and v.k == "val" and not v.quoted and self.lists[v.v] then
+		-- a bare list name as the value of = (Falco substitutes lists by
+		-- name everywhere): a one-item list stands for its item
+		local items = {}
+		self:list_items(v.v, items, {}, v)
+		if #items == 1 then c.value = items[1] end
+	end
 	return c
 end
 
@@ -113,6 +121,37 @@ local function as_list(x)
 	return { x }
 end
 
+-- An exception value is condition text: in quotes, a string literal (the
+-- quotes go); bare, a word that may name a list.
+local function exc_value(text)
+	text = tostring(text)
+	local q = text:sub(1, 1)
+	if (q == '"' or q == "'") and #text >= 2 and text:sub(-1) == q then
+		local toks = lex.tokens(text)
+		if toks and #toks == 2 and toks[1].t == "str" then
+			return { k = "val", v = toks[1].v, quoted = true, pos = 0 }
+		end
+	end
+	return { k = "val", v = text, quoted = false, pos = 0 }
+end
+
+-- The values of a list operator: a table of values, or one string that is
+-- "(a, b, list)" or a single value (possibly a list name).
+local function exc_values(value)
+	local vals = {}
+	if type(value) ~= "table" then
+		local inner = tostring(value):match("^%s*%((.*)%)%s*$")
+		if not inner then return { exc_value(value) } end
+		value = {}
+		for item in inner:gmatch("[^,]+") do
+			local t = item:match("^%s*(.-)%s*$")
+			if t ~= "" then value[#value + 1] = t end
+		end
+	end
+	for _, v in ipairs(value) do vals[#vals + 1] = exc_value(v) end
+	return vals
+end
+
 -- One `field comp value` of an exception, as a tree node.
 local function exc_check(ftext, comp, value, src)
 	local probe, msg = parse.condition(ftext .. " exists", src)
@@ -122,14 +161,10 @@ local function exc_check(ftext, comp, value, src)
 	local op = comp == "==" and "=" or comp
 	local node = { k = "cmp", op = op, field = probe.field, pos = 0, src = src }
 	if parse.listops[op] then
-		local vals = {}
-		for _, v in ipairs(type(value) == "table" and value or { value }) do
-			vals[#vals + 1] = { k = "val", v = tostring(v), quoted = true, pos = 0 }
-		end
-		node.values = vals
+		node.values = exc_values(value)
 	elseif parse.binops[op] then
 		if type(value) == "table" then fail("exception value for '" .. op .. "' must be a single value", nil, src) end
-		node.value = { k = "val", v = tostring(value), quoted = true, pos = 0 }
+		node.value = exc_value(value)
 	else
 		fail("invalid exception operator '" .. tostring(comp) .. "'", nil, src)
 	end
