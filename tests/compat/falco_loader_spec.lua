@@ -35,21 +35,6 @@ local DIFFERENCES = {
 	},
 }
 
--- Known gaps of saker's compiler against Falco (not deliberate): the case
--- is expected to still fail to match, so that fixing the gap makes this
--- spec ask for the entry to be removed.
-local COMPILER_GAPS = {
-	invalid_macro_loop = "macros no rule uses are not compiled, so their errors go unseen",
-	invalid_overwrite_macro = "macros no rule uses are not compiled, so their errors go unseen",
-	invalid_append_macro = "macros no rule uses are not compiled, so their errors go unseen",
-	invalid_overwrite_macro_multiple_docs =
-		"macros no rule uses are not compiled, so their errors go unseen",
-	invalid_append_macro_multiple_docs =
-		"macros no rule uses are not compiled, so their errors go unseen",
-	rule_exception_unknown_fields =
-		"fields of an exception without values are not checked",
-}
-
 -- Falco's item types -> saker's diag.item
 local ITEM = {
 	["rules content"] = "rules content", ["rules content item"] = "rules content item",
@@ -153,13 +138,6 @@ describe("Falco's loader fixtures", function()
 							return
 						end
 						d = first_error(compile(rs))
-						local gap = COMPILER_GAPS[c.name]
-						if gap then
-							assert.is_nil(d, "the compiler now finds this error: remove '"
-								.. c.name .. "' from COMPILER_GAPS")
-							pending("known compiler gap: " .. gap)
-							return
-						end
 					end
 					assert.is_table(d, "expected an error")
 					assert.equal(ITEM[expect.item_type], d.item)

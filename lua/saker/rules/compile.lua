@@ -155,8 +155,32 @@ local function is_enabled(rule, opts)
 	return en
 end
 
+-- Every field an exception names must exist, whether or not the exception
+-- has values yet (Falco: item "exception"). false when one does not.
+local function check_exception_fields(ctx, rule, diags)
+	local ok_all = true
+	for _, e in ipairs(rule.exceptions or {}) do
+		local fields = type(e.fields) == "table" and e.fields or { e.fields }
+		for _, f in ipairs(fields) do
+			local src = { item = "exception", name = e.name, loc = e.loc or rule.loc }
+			local probe = parse.condition(tostring(f) .. " exists", src)
+			local ok = probe and probe.k == "cmp" and pcall(function() ctx.chk:tree(probe) end)
+			if not ok then
+				ok_all = false
+				local loc = src.loc or {}
+				diags[#diags + 1] = { level = "error", code = "LOAD_ERR_VALIDATE",
+					file = loc.file, line = loc.line, col = loc.col,
+					msg = string.format("'%s' is not a supported filter field", tostring(f)),
+					item = "exception", name = e.name, rule = rule.name }
+			end
+		end
+	end
+	return ok_all
+end
+
 -- Compile one rule; returns the compiled rule or nil (diags filled).
 local function rule_one(ctx, rule, diags)
+	if not check_exception_fields(ctx, rule, diags) then return nil end
 	local text = tostring(rule.condition or "")
 	local src = { item = "rule", name = rule.name, loc = rule.cond_loc or rule.loc, text = text }
 	local tree, msg, pos = parse.condition(text, src)
@@ -218,6 +242,35 @@ local function rule_one(ctx, rule, diags)
 	}
 end
 
+-- Macros no rule uses are compiled too, as Falco does, so that their
+-- errors (a loop, an unknown field or macro) are reported, in file order.
+local function check_unused_macros(ctx, ruleset, diags)
+	local names = {}
+	for name in pairs(ruleset.macros or {}) do
+		if not ctx.exp.used[name] then names[#names + 1] = name end
+	end
+	local function key(name)
+		local loc = ruleset.macros[name].loc or {}
+		return tostring(loc.file or ""), tonumber(loc.line) or 0
+	end
+	table.sort(names, function(a, b)
+		local fa, la = key(a)
+		local fb, lb = key(b)
+		if fa ~= fb then return fa < fb end
+		return la < lb
+	end)
+	for _, name in ipairs(names) do
+		local ok, res = pcall(function()
+			ctx.chk:tree(ctx.exp:expand({ k = "macro", name = name, pos = 0 }))
+		end)
+		if not ok then
+			if type(res) ~= "table" then error(res, 0) end
+			res.src = res.src or { item = "macro", name = name, loc = ruleset.macros[name].loc }
+			diag(diags, "error", res.unknown_field and "unknown_field" or "condition", res, nil)
+		end
+	end
+end
+
 local function context(ruleset, s)
 	return { s = s, R = codegen.runtime(s), exp = expand.new(ruleset), chk = check.new(s), et = evtable() }
 end
@@ -239,6 +292,7 @@ function M.ruleset(ruleset, s, opts)
 			end
 		end
 	end
+	check_unused_macros(ctx, ruleset, diags)
 	local by_type, interest, want_all = {}, {}, false
 	for code = 0, ctx.et.max - 1 do by_type[code] = {} end
 	local wanted = {}
