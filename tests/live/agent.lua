@@ -125,4 +125,25 @@ end
 
 function Agent:stderr() return read(self.dir .. "/err") end
 
+-- pred() true within timeout s (5 by default), polling every 0.1 s.
+function M.wait_for(pred, timeout)
+	for _ = 1, (timeout or 5) * 10 do
+		if pred() then return true end
+		sleep(0.1)
+	end
+	return false
+end
+
+-- How many hot reloads (done or failed) the agent has logged.
+function Agent:reloads()
+	local n = 0
+	for _ in self:stderr():gmatch("hot reload %(") do n = n + 1 end
+	return n
+end
+
+-- Wait until the agent logged more reloads than n.
+function Agent:wait_reload(n)
+	return M.wait_for(function() return self:reloads() > n end)
+end
+
 return M

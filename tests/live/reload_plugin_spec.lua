@@ -24,19 +24,7 @@ describe_live("hot reload of a plugin", function()
 		assert.is_true(agent.sh("mv " .. dir .. "/marker.lua.tmp " .. dir .. "/marker.lua"))
 	end
 
-	local function reloads()
-		local n = 0
-		for _ in a:stderr():gmatch("hot reload %(") do n = n + 1 end
-		return n
-	end
-
-	local function wait_for(pred)
-		for _ = 1, 50 do
-			if pred() then return true end
-			agent.sleep(0.1)
-		end
-		return false
-	end
+	local wait_for = agent.wait_for
 
 	local seq = 0
 	-- Trigger the rule and wait until the plugin wrote a line for it.
@@ -83,19 +71,19 @@ outputs:
 	end)
 
 	it("closes the old instance and starts the new one when the file changes", function()
-		local n = reloads()
+		local n = a:reloads()
 		plugin("v2")
-		assert.is_true(wait_for(function() return reloads() > n end), a:stderr())
+		assert.is_true(a:wait_reload(n), a:stderr())
 		assert.is_truthy(agent.read(dir .. "/plugin.out"):find("closed v1\n", 1, true))
 		assert.is_true(trigger(), a:stderr())
 		assert.equal("v2 plugin hit", last_line())
 	end)
 
 	it("keeps the old instance when the new file does not load", function()
-		local n = reloads()
+		local n = a:reloads()
 		agent.write(dir .. "/marker.lua.tmp", "return { emit = function( }")
 		assert.is_true(agent.sh("mv " .. dir .. "/marker.lua.tmp " .. dir .. "/marker.lua"))
-		assert.is_true(wait_for(function() return reloads() > n end), a:stderr())
+		assert.is_true(a:wait_reload(n), a:stderr())
 		assert.is_truthy(a:stderr():find("failed: the previous rules keep running", 1, true))
 		assert.is_truthy(a:wait_alert(function(x) return x.rule == "Falco internal: hot restart failure" end))
 		assert.is_true(trigger(), a:stderr())

@@ -22,20 +22,6 @@ end
 describe_live("hot reload", function()
 	local a, rules, work
 
-	local function reloads()
-		local n = 0
-		for _ in a:stderr():gmatch("hot reload %(") do n = n + 1 end
-		return n
-	end
-
-	-- Wait until the agent logged more reload lines (ok or failed) than `n`.
-	local function wait_reload(n)
-		for _ = 1, 50 do
-			if reloads() > n then return true end
-			agent.sleep(0.1)
-		end
-		return false
-	end
 
 	local seq = 0
 	-- Open <work>/<tag>-marker-<seq> and return the name opened.
@@ -69,33 +55,33 @@ describe_live("hot reload", function()
 	end)
 
 	it("loads a file added to the directory", function()
-		local n = reloads()
+		local n = a:reloads()
 		agent.write(rules .. "/b.yaml", rule("B", work))
-		assert.is_true(wait_reload(n), a:stderr())
+		assert.is_true(a:wait_reload(n), a:stderr())
 		assert.is_truthy(fired("B", touch("B")), a:stderr())
 	end)
 
 	it("follows a rule edited in place", function()
-		local n = reloads()
+		local n = a:reloads()
 		agent.write(rules .. "/a.yaml", rule("A", work, "edited"))
-		assert.is_true(wait_reload(n), a:stderr())
+		assert.is_true(a:wait_reload(n), a:stderr())
 		local al = fired("A", touch("A"))
 		assert.is_truthy(al, a:stderr())
 		assert.is_truthy(al.output:find("edited " .. work, 1, true))
 	end)
 
 	it("loads a file renamed into the directory, as editors and ConfigMaps do", function()
-		local n = reloads()
+		local n = a:reloads()
 		agent.write(work .. "/c.tmp", rule("C", work))
 		assert.is_true(agent.sh("mv " .. work .. "/c.tmp " .. rules .. "/c.yaml"))
-		assert.is_true(wait_reload(n), a:stderr())
+		assert.is_true(a:wait_reload(n), a:stderr())
 		assert.is_truthy(fired("C", touch("C")), a:stderr())
 	end)
 
 	it("keeps the old rules when a file is broken, and says where", function()
-		local n = reloads()
+		local n = a:reloads()
 		agent.write(rules .. "/d.yaml", "- rule: broken\n  desc: x\n  condition: proc.name = (\n  output: x\n  priority: NOTICE\n")
-		assert.is_true(wait_reload(n), a:stderr())
+		assert.is_true(a:wait_reload(n), a:stderr())
 		assert.is_truthy(a:stderr():find(rules .. "/d.yaml:3:", 1, true), a:stderr())
 		local internal = a:wait_alert(function(x) return x.rule == "Falco internal: hot restart failure" end)
 		assert.is_truthy(internal, a:stderr())
@@ -107,12 +93,12 @@ describe_live("hot reload", function()
 	end)
 
 	it("drops the rules of a deleted file", function()
-		local n = reloads()
+		local n = a:reloads()
 		os.remove(rules .. "/d.yaml")
-		assert.is_true(wait_reload(n), a:stderr())
-		n = reloads()
+		assert.is_true(a:wait_reload(n), a:stderr())
+		n = a:reloads()
 		os.remove(rules .. "/b.yaml")
-		assert.is_true(wait_reload(n), a:stderr())
+		assert.is_true(a:wait_reload(n), a:stderr())
 		local b = touch("B")
 		-- A after B: once A's alert is in, B's would have been too
 		assert.is_truthy(fired("A", touch("A")), a:stderr())
@@ -120,9 +106,9 @@ describe_live("hot reload", function()
 	end)
 
 	it("loses no event across 20 reloads under a steady stream", function()
-		local n = reloads()
+		local n = a:reloads()
 		agent.write(rules .. "/s.yaml", rule("S", work))
-		assert.is_true(wait_reload(n), a:stderr())
+		assert.is_true(a:wait_reload(n), a:stderr())
 		-- the stream: opens until told to stop, then the count in the done file
 		local stop, done = work .. "/stream.stop", work .. "/stream.done"
 		agent.sh(string.format([[python3 -c '
@@ -135,9 +121,9 @@ while not os.path.exists("%s"):
 open("%s", "w").write(str(n))' >/dev/null 2>&1 &]], stop, work, done))
 		-- 20 reloads while it runs: a.yaml rewritten with the same content
 		for i = 1, 20 do
-			n = reloads()
+			n = a:reloads()
 			agent.write(rules .. "/a.yaml", rule("A", work, "edited"))
-			assert.is_true(wait_reload(n), "reload " .. i .. ": " .. a:stderr())
+			assert.is_true(a:wait_reload(n), "reload " .. i .. ": " .. a:stderr())
 		end
 		agent.write(stop, "")
 		local count
