@@ -6,15 +6,8 @@ local collect = require("saker.rules.collect")
 
 local FIX = "tests/fixtures/rules/"
 
-local tmpfiles = {}
-local function tmp(text)
-	local name = os.tmpname()
-	local f = assert(io.open(name, "wb"))
-	f:write(text)
-	f:close()
-	tmpfiles[#tmpfiles + 1] = name
-	return name
-end
+local tmpfile = require("tmpfile")
+local tmp = tmpfile.write
 
 -- ruleset of one or more texts, each its own file, in order
 local function rs_of(...)
@@ -32,11 +25,7 @@ local function errors(diags)
 	return out
 end
 
-local function find(diags, code)
-	for _, d in ipairs(diags) do
-		if d.code == code then return d end
-	end
-end
+local find = tmpfile.find
 
 local BASE = [[
 - list: l
@@ -58,9 +47,7 @@ local BASE = [[
 ]]
 
 describe("saker.rules.collect", function()
-	teardown(function()
-		for _, f in ipairs(tmpfiles) do os.remove(f) end
-	end)
+	teardown(tmpfile.cleanup)
 
 	it("builds the ruleset the compiler consumes", function()
 		local rs, diags = load.ruleset({ FIX .. "base.yaml" })

@@ -2,26 +2,13 @@
 -- saker.config: defaults, the file, -o overrides, types and locations.
 local config = require("saker.config")
 
-local tmpfiles = {}
-local function tmp(text)
-	local name = os.tmpname()
-	local f = assert(io.open(name, "wb"))
-	f:write(text)
-	f:close()
-	tmpfiles[#tmpfiles + 1] = name
-	return name
-end
+local tmpfile = require("tmpfile")
+local tmp = tmpfile.write
 
-local function find(diags, code)
-	for _, d in ipairs(diags) do
-		if d.code == code then return d end
-	end
-end
+local find = tmpfile.find
 
 describe("saker.config", function()
-	teardown(function()
-		for _, f in ipairs(tmpfiles) do os.remove(f) end
-	end)
+	teardown(tmpfile.cleanup)
 
 	it("has Falco's defaults", function()
 		local cfg, diags = config.load(nil, nil)

@@ -4,15 +4,8 @@ local load = require("saker.rules.load")
 
 local FIX = "tests/fixtures/rules/"
 
-local tmpfiles = {}
-local function tmp(text)
-	local name = os.tmpname()
-	local f = assert(io.open(name, "wb"))
-	f:write(text)
-	f:close()
-	tmpfiles[#tmpfiles + 1] = name
-	return name
-end
+local tmpfile = require("tmpfile")
+local tmp = tmpfile.write
 
 local function records(text)
 	local name = tmp(text)
@@ -20,16 +13,10 @@ local function records(text)
 	return items, diags, name
 end
 
-local function find(diags, code)
-	for _, d in ipairs(diags) do
-		if d.code == code then return d end
-	end
-end
+local find = tmpfile.find
 
 describe("saker.rules.load", function()
-	teardown(function()
-		for _, f in ipairs(tmpfiles) do os.remove(f) end
-	end)
+	teardown(tmpfile.cleanup)
 
 	it("reads every item kind with its location", function()
 		local items, diags = load.files({ FIX .. "base.yaml" })
