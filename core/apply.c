@@ -196,6 +196,7 @@ static void image_from_clone(struct saker *s, struct thread *c)
 	c->uid = c->euid = (uint32_t)iarg(s, EVP_UID, c->uid);
 	c->gid = c->egid = (uint32_t)iarg(s, EVP_GID, c->gid);
 	c->pidns_init_start_ts = (uint64_t)iarg(s, EVP_PIDNS_START, (int64_t)c->pidns_init_start_ts);
+	c->fdlimit = (uint64_t)iarg(s, EVP_FDLIMIT, (int64_t)c->fdlimit);
 }
 
 static void set_cwd_from_event(struct saker *s, struct thread *t)
@@ -232,6 +233,7 @@ static void do_clone(struct saker *s)
 			image_from_clone(s, parent);
 			parent->pid = iarg(s, EVP_PID, parent->pid);
 			parent->ptid = iarg(s, EVP_PTID, parent->ptid);
+			thread_index(s, parent);
 			set_cwd_from_event(s, parent);
 		}
 		s->thr = parent;
@@ -287,6 +289,7 @@ static void do_clone(struct saker *s)
 	c->pid = cpid;
 	if (cptid >= 0)
 		c->ptid = cptid;
+	thread_index(s, c);
 	if (res == 0) {
 		c->vtid = iarg(s, EVP_VTID, c->vtid);
 		c->vpid = iarg(s, EVP_VPID, c->vpid);
@@ -306,6 +309,8 @@ static void do_execve(struct saker *s)
 		return;
 	t->pid = iarg(s, EVP_PID, t->pid);
 	t->ptid = iarg(s, EVP_PTID, t->ptid);
+	thread_index(s, t);
+	t->fdlimit = (uint64_t)iarg(s, EVP_FDLIMIT, (int64_t)t->fdlimit);
 	set_str(s, &t->exe, EVP_EXE);
 	set_list(s, &t->args, EVP_ARGS, &t->argc);
 	set_list(s, &t->env, EVP_ENV, NULL);
@@ -753,6 +758,23 @@ static void do_ids(struct saker *s, enum kind k)
 	}
 }
 
+/* The thread is gone at the next event. When it was the last of its
+ * process, the children move to the reaper the probe names (or, from a
+ * capture without it, init): a live thread of the same process changes
+ * nothing, as ptid is a process id. */
+static void do_procexit(struct saker *s)
+{
+	struct thread *t = s->thr;
+	int64_t reaper = iarg(s, EVP_REAPER_TID, -1);
+
+	t->exited = 1;
+	s->pending_exit = t->tid;
+	if (reaper < 0 && thread_count_in_process(s, t) <= 1)
+		reaper = 1;
+	if (reaper > 0)
+		thread_reparent(s, t->pid, reaper);
+}
+
 void state_apply(struct saker *s)
 {
 	uint16_t code = s->evt.type;
@@ -773,10 +795,7 @@ void state_apply(struct saker *s)
 	s->thr = k == K_EXECVE ? NULL : thread_get(s, s->evt.tid);
 	switch (k) {
 	case K_EXECVE: do_execve(s); break;
-	case K_PROCEXIT:
-		s->thr->exited = 1;
-		s->pending_exit = s->thr->tid;
-		break;
+	case K_PROCEXIT: do_procexit(s); break;
 	case K_OPEN: do_open(s, 0); break;
 	case K_CREAT: do_open(s, 1); break;
 	case K_MEMFD: do_memfd(s); break;
@@ -809,6 +828,8 @@ void state_apply(struct saker *s)
 		break;
 	}
 	s->thr->last_ts = s->evt.ts;
+	if (s->thr->ptid != s->thr->iptid) /* set from outside apply.c */
+		thread_index(s, s->thr);
 	if (s->fdnum >= 0)
 		s->fd = fd_find(s, s->thr, s->fdnum);
 }

@@ -27,7 +27,8 @@ static const char *const pkey_names[EVP_COUNT] = {
 	[EVP_PROTO] = "proto", [EVP_RUID] = "ruid", [EVP_EUID] = "euid",
 	[EVP_RGID] = "rgid", [EVP_EGID] = "egid", [EVP_SOURCE] = "source",
 	[EVP_PEER] = "peer", [EVP_RES_OR_FD] = "res_or_fd",
-	[EVP_CREAT_FLAGS] = "creat_flags",
+	[EVP_CREAT_FLAGS] = "creat_flags", [EVP_FDLIMIT] = "fdlimit",
+	[EVP_REAPER_TID] = "reaper_tid",
 };
 
 enum { EVT_CODES = 512 };

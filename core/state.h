@@ -112,13 +112,17 @@ struct thread {
 	uint8_t in_container;    /* container_id is not "host" */
 	uint8_t from_proc;       /* filled from /proc (scan or lookup) */
 	uint8_t exited;          /* procexit seen; freed at the next saker_next */
-	uint8_t pad;
+	uint8_t indexed;         /* threads.c: linked in the parent index */
 	uint32_t files;          /* index of the shared struct files */
 	uint64_t last_ts;        /* ts of the latest event of this thread */
 	uint32_t nthreads;       /* main thread: live threads of the process */
 	/* table links (threads.c) */
 	uint32_t hnext;
 	uint8_t used;
+	/* parent index (threads.c): the threads whose ptid is iptid share a
+	 * chain, so an exit finds its children without a scan */
+	int64_t iptid;
+	uint32_t pnext, pprev;
 };
 
 /* ---- users and groups (users.c) ---------------------------------------- */
@@ -147,6 +151,8 @@ struct thread_table {
 	uint32_t free_head;      /* via hnext */
 	uint32_t clock;          /* eviction hand */
 	uint64_t evictions;
+	uint32_t *pbuckets;      /* parent index: nbuckets heads, hashed on ptid */
+	uint32_t unindexed;      /* threads made but not yet in the parent index */
 };
 
 struct fd_table {
@@ -226,6 +232,11 @@ void threads_fini(struct saker *s);
 struct thread *thread_get(struct saker *s, int64_t tid);
 struct thread *thread_new(struct saker *s, int64_t tid);
 void thread_drop(struct saker *s, int64_t tid);
+/* Put t in the parent index under its current ptid (after ptid changes). */
+void thread_index(struct saker *s, struct thread *t);
+/* A process is gone: its children (ptid == pid) now have reaper_tid's
+ * process as parent (Falco's reparenting). */
+void thread_reparent(struct saker *s, int64_t pid, int64_t reaper_tid);
 
 int fds_init(struct saker *s, uint32_t cap, uint32_t fcap);
 void fds_fini(struct saker *s);

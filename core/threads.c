@@ -6,6 +6,13 @@
  * tid. Threads of one process point at one shared struct files (fd table
  * and cwd, fds.c). When the pool is full, the slot under a clock hand is
  * evicted (never the current event's thread) and counted.
+ *
+ * A second chained hash, on ptid, links each thread to the others with the
+ * same parent (the parent index): when a process exits, its children are
+ * found there and given the reaper as parent, as the kernel does. apply.c
+ * indexes the threads it creates or re-parents; threads seeded in bulk
+ * (/proc scan, a capture's process list) are indexed in one pass at the
+ * next exit.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -34,10 +41,11 @@ int threads_init(struct saker *s, uint32_t cap)
 	t->nbuckets = pow2_at_least(cap * 2);
 	t->pool = calloc(cap, sizeof(*t->pool));
 	t->buckets = malloc(t->nbuckets * sizeof(uint32_t));
-	if (!t->pool || !t->buckets)
+	t->pbuckets = malloc(t->nbuckets * sizeof(uint32_t));
+	if (!t->pool || !t->buckets || !t->pbuckets)
 		return -1;
 	for (i = 0; i < t->nbuckets; i++)
-		t->buckets[i] = STATE_NIL;
+		t->buckets[i] = t->pbuckets[i] = STATE_NIL;
 	for (i = 0; i < cap; i++)
 		t->pool[i].hnext = i + 1 < cap ? i + 1 : STATE_NIL;
 	t->free_head = 0;
@@ -48,6 +56,7 @@ void threads_fini(struct saker *s)
 {
 	free(s->th.pool);
 	free(s->th.buckets);
+	free(s->th.pbuckets);
 	memset(&s->th, 0, sizeof(s->th));
 }
 
@@ -64,6 +73,67 @@ struct thread *thread_find(struct saker *s, int64_t tid)
 	return NULL;
 }
 
+/* iptid of a thread never indexed yet */
+#define IPTID_NEW INT64_MIN
+
+static void pindex_unlink(struct thread_table *t, struct thread *th)
+{
+	if (!th->indexed)
+		return;
+	if (th->pprev != STATE_NIL)
+		t->pool[th->pprev].pnext = th->pnext;
+	else
+		t->pbuckets[tid_hash(t, th->iptid)] = th->pnext;
+	if (th->pnext != STATE_NIL)
+		t->pool[th->pnext].pprev = th->pprev;
+	th->indexed = 0;
+}
+
+void thread_index(struct saker *s, struct thread *th)
+{
+	struct thread_table *t = &s->th;
+	uint32_t i = (uint32_t)(th - t->pool), h;
+
+	if (th->iptid == th->ptid)
+		return;
+	if (th->iptid == IPTID_NEW)
+		t->unindexed--;
+	pindex_unlink(t, th);
+	th->iptid = th->ptid;
+	if (th->ptid <= 0)
+		return; /* no parent known: nothing to re-parent */
+	h = tid_hash(t, th->ptid);
+	th->pprev = STATE_NIL;
+	th->pnext = t->pbuckets[h];
+	if (th->pnext != STATE_NIL)
+		t->pool[th->pnext].pprev = i;
+	t->pbuckets[h] = i;
+	th->indexed = 1;
+}
+
+void thread_reparent(struct saker *s, int64_t pid, int64_t reaper_tid)
+{
+	struct thread_table *t = &s->th;
+	struct thread *r = thread_find(s, reaper_tid), *c;
+	int64_t npid = r ? r->pid : reaper_tid;
+	uint32_t i, next;
+
+	if (npid <= 0 || npid == pid)
+		return;
+	if (t->unindexed) {
+		for (i = 0; i < t->cap; i++)
+			if (t->pool[i].used)
+				thread_index(s, &t->pool[i]);
+	}
+	for (i = t->pbuckets[tid_hash(t, pid)]; i != STATE_NIL; i = next) {
+		c = &t->pool[i];
+		next = c->pnext;
+		if (c->ptid == pid)
+			c->ptid = npid;
+		thread_index(s, c); /* also moves a stale entry to its chain */
+	}
+}
+
 static void slot_release(struct saker *s, uint32_t i)
 {
 	struct thread_table *t = &s->th;
@@ -73,6 +143,9 @@ static void slot_release(struct saker *s, uint32_t i)
 	while (*pp != i)
 		pp = &t->pool[*pp].hnext;
 	*pp = th->hnext;
+	pindex_unlink(t, th);
+	if (th->iptid == IPTID_NEW)
+		t->unindexed--;
 	if (th->pid != th->tid && (m = thread_find(s, th->pid)) && m->nthreads > 1)
 		m->nthreads--;
 	files_unref(s, th->files);
@@ -114,6 +187,8 @@ struct thread *thread_new(struct saker *s, int64_t tid)
 	th->loginuid = 0xffffffffu;
 	th->nthreads = 1;
 	th->files = STATE_NIL;
+	th->iptid = IPTID_NEW;
+	t->unindexed++;
 	strcpy(th->container_id, "host");
 	h = tid_hash(t, tid);
 	th->hnext = t->buckets[h];
@@ -136,12 +211,16 @@ struct thread *thread_get(struct saker *s, int64_t tid)
 		s->pin = th; /* filling it may create its main thread */
 		rc = procscan_thread(s, th);
 		s->pin = pin;
-		if (rc == 0)
+		if (rc == 0) {
+			thread_index(s, th);
+			thread_index(s, thread_main(s, th));
 			return th;
+		}
 	}
 	/* minimal entry: its own process, an empty fd table */
 	if (th->files == STATE_NIL)
 		th->files = files_new(s);
+	thread_index(s, th);
 	return th;
 }
 

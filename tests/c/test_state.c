@@ -100,15 +100,20 @@ static const struct saker_evt *exec_ev(struct saker *s, int64_t tid, int64_t pti
 	return feed(s);
 }
 
-static const struct saker_evt *exit_ev(struct saker *s, int64_t tid)
+static const struct saker_evt *exit_reaper_ev(struct saker *s, int64_t tid, int64_t reaper)
 {
 	evb_begin(&B, 186, (uint64_t)tid, ts++);
 	evb_u64(&B, 0);
 	evb_u64(&B, 0);
 	evb_u8(&B, 0);
 	evb_u8(&B, 0);
-	evb_u64(&B, 1);
+	evb_u64(&B, (uint64_t)reaper);
 	return feed(s);
+}
+
+static const struct saker_evt *exit_ev(struct saker *s, int64_t tid)
+{
+	return exit_reaper_ev(s, tid, 1);
 }
 
 /* openat_2 X (307): fd, dirfd, name, flags, mode, dev, ino */
@@ -234,6 +239,54 @@ static void test_clone_exec_exit(void)
 	CHECK_STR(s->fd ? pstr_c(&s->fd->name) : NULL, "/home/u/todo.txt");
 	openat_ev(s, 100, 5, PPM_AT_FDCWD, "x", 0);
 	CHECK(fdname(s, 100, 3) == NULL);
+	saker_close(s);
+}
+
+/* Orphans go to the reaper procexit names (Falco's reparenting); a
+ * thread exiting beside live ones of its process changes no parent; a
+ * capture's procexit without reaper_tid gives the orphans to init. */
+static void test_reparent(void)
+{
+	struct saker *s = open_ctx();
+	struct thread *t;
+
+	CHECK(s != NULL);
+	exec_ev(s, 50, 1, 0, "systemd", "", "/", "systemd", "cpuset=/", "/lib/systemd/systemd", 0);
+	clone_ev(s, 50, 100, 50, 50, 1, 0, "systemd", "cpuset=/");
+	exec_ev(s, 100, 50, 0, "bash", "", "/", "bash", "cpuset=/", "/usr/bin/bash", 0);
+	clone_ev(s, 100, 200, 100, 100, 50, 0, "bash", "cpuset=/");
+	exec_ev(s, 200, 100, 0, "sh", "", "/", "sh", "cpuset=/", "/usr/bin/sh", 0);
+	clone_ev(s, 200, 300, 200, 200, 100, 0, "sh", "cpuset=/");
+	clone_ev(s, 200, 301, 200, 200, 100, 0, "sh", "cpuset=/");
+	clone_ev(s, 200, 201, 200, 200, 100, PPM_CL_CLONE_THREAD, "sh", "cpuset=/");
+	CHECK_INT(thread_find(s, 201)->pid, 200);
+	CHECK(thread_parent(s, thread_find(s, 300)) == thread_find(s, 200));
+	/* fdlimit from clone and from execve */
+	CHECK_INT(thread_find(s, 300)->fdlimit, 1024);
+	CHECK_INT(thread_find(s, 100)->fdlimit, 1024);
+
+	/* the main thread of 200 exits, 201 lives on: the kernel names 201 */
+	exit_reaper_ev(s, 200, 201);
+	CHECK_INT(thread_find(s, 300)->ptid, 200);
+	/* the last thread exits: its children go to the subreaper 100 */
+	exit_reaper_ev(s, 201, 100);
+	close_ev(s, 300, 9);
+	t = thread_find(s, 300);
+	CHECK_INT(t->ptid, 100);
+	CHECK_INT(thread_find(s, 301)->ptid, 100);
+	CHECK(thread_parent(s, t) == thread_find(s, 100));
+	CHECK_INT(thread_find(s, 100)->ptid, 50); /* others untouched */
+	/* 100 exits with no reaper param (an old capture): init adopts */
+	evb_begin(&B, 186, 100, ts++);
+	evb_u64(&B, 0);
+	evb_u64(&B, 0);
+	feed(s);
+	close_ev(s, 300, 9);
+	CHECK_INT(thread_find(s, 300)->ptid, 1);
+	CHECK_INT(thread_find(s, 301)->ptid, 1);
+	/* reaper 0 (no children): nothing moves */
+	exit_reaper_ev(s, 50, 0);
+	CHECK_INT(thread_find(s, 300)->ptid, 1);
 	saker_close(s);
 }
 
@@ -669,6 +722,7 @@ static void test_scan_proc(void)
 int main(void)
 {
 	test_clone_exec_exit();
+	test_reparent();
 	test_threads_share();
 	test_fd_ops();
 	test_sockets();
