@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include "state.h"
 
 enum kind {
@@ -175,6 +176,31 @@ static void copy_image(struct saker *s, struct thread *d, const struct thread *p
 	d->pidns_init_start_ts = p->pidns_init_start_ts;
 }
 
+/* Epoch ns at boot: a capture gives it in its machine info; live, the
+ * clocks say it (once). */
+uint64_t state_boot_ts(struct saker *s)
+{
+	struct timespec rt, bt;
+
+	if (!s->boot_ts && s->probe && !clock_gettime(CLOCK_REALTIME, &rt) &&
+	    !clock_gettime(CLOCK_BOOTTIME, &bt))
+		s->boot_ts = (uint64_t)(rt.tv_sec - bt.tv_sec) * 1000000000ull +
+			     (uint64_t)(rt.tv_nsec - bt.tv_nsec);
+	return s->boot_ts;
+}
+
+/* pidns_init_start_ts comes as ns since boot (the start of the pid
+ * namespace's init), as Falco's drivers send it; Falco reads it as an epoch
+ * time, and as the boot time for a task in the host's pid namespace. */
+static uint64_t pidns_start(struct saker *s, uint32_t flags)
+{
+	int64_t v, tid = iarg(s, EVP_TID, -1), vtid = iarg(s, EVP_VTID, tid);
+
+	if ((flags & (PPM_CL_CHILD_IN_PIDNS | PPM_CL_CLONE_NEWPID)) || tid != vtid)
+		return evt_int_k(CODE, P, EVP_PIDNS_START, &v) && v ? (uint64_t)v + state_boot_ts(s) : 0;
+	return state_boot_ts(s);
+}
+
 /* Fill a clone child's image from the event (the caller's image). */
 static void image_from_clone(struct saker *s, struct thread *c)
 {
@@ -195,7 +221,7 @@ static void image_from_clone(struct saker *s, struct thread *c)
 	}
 	c->uid = c->euid = (uint32_t)iarg(s, EVP_UID, c->uid);
 	c->gid = c->egid = (uint32_t)iarg(s, EVP_GID, c->gid);
-	c->pidns_init_start_ts = (uint64_t)iarg(s, EVP_PIDNS_START, (int64_t)c->pidns_init_start_ts);
+	c->pidns_init_start_ts = pidns_start(s, (uint32_t)iarg(s, EVP_FLAGS, 0));
 	c->fdlimit = (uint64_t)iarg(s, EVP_FDLIMIT, (int64_t)c->fdlimit);
 }
 
@@ -293,6 +319,9 @@ static void do_clone(struct saker *s)
 	if (res == 0) {
 		c->vtid = iarg(s, EVP_VTID, c->vtid);
 		c->vpid = iarg(s, EVP_VPID, c->vpid);
+		/* the child's own view: its pid namespace, even when the
+		 * caller's side made it from the caller's */
+		c->pidns_init_start_ts = pidns_start(s, flags);
 		s->thr = c;
 	}
 }

@@ -815,7 +815,12 @@ int scap_reader_next(struct scap_reader *r, struct saker *s, const uint8_t **ev,
 			continue;
 		case SCAP_FDL: case SCAP_FDL_OLD: read_fdl(r, s, r->blk, blen - 12, 0); continue;
 		case SCAP_FDL_V2: read_fdl(r, s, r->blk, blen - 12, 1); continue;
-		case SCAP_MI: case SCAP_MI_OLD: case SCAP_IL: case SCAP_IL_OLD: case SCAP_IL_V2:
+		case SCAP_MI: case SCAP_MI_OLD:
+			/* boot_ts_epoch after cpus, memory, max_pid, hostname[128] */
+			if (blen - 12 >= 156)
+				memcpy(&s->boot_ts, r->blk + 148, 8);
+			continue;
+		case SCAP_IL: case SCAP_IL_OLD: case SCAP_IL_V2:
 		case SCAP_UL: case SCAP_UL_OLD: case SCAP_UL_V2:
 			continue; /* machine, interfaces, users: names come from this host */
 		default:

@@ -212,7 +212,8 @@ static void write_state(struct scap_writer *w, struct saker *s)
 	p64(w, pages > 0 && psize > 0 ? (uint64_t)pages * (uint64_t)psize : 0);
 	p64(w, 4194304);
 	put(w, host, sizeof(host));
-	for (k = 0; k < 4; k++)
+	p64(w, state_boot_ts(s)); /* boot_ts_epoch */
+	for (k = 0; k < 3; k++)
 		p64(w, 0);
 	end_block(w);
 

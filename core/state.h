@@ -194,6 +194,7 @@ struct saker {
 	int64_t pending_close_fd;/* fd to drop at the next call (of pending_thr), -1 none */
 	int64_t pending_close_tid;
 	struct saker_stats stats;
+	uint64_t boot_ts;        /* epoch ns at boot: live, or a capture's machine info (0: unknown) */
 	uint8_t interest[512];   /* syscall numbers the rules added */
 	uint8_t interest_all;
 	void *queue;             /* saker.c: injected and batched events */
@@ -265,5 +266,7 @@ int procscan_thread(struct saker *s, struct thread *t);
 
 /* Apply the current event's effects to the tables (threads.c / fds.c). */
 void state_apply(struct saker *s);
+/* Epoch ns at boot (s->boot_ts, found from the clocks when live); 0: unknown. */
+uint64_t state_boot_ts(struct saker *s);
 
 #endif

@@ -214,7 +214,7 @@ static __always_inline s64 exit_reaper(struct task_struct *task)
 }
 
 /* pidns_init_start_ts: when the init process of the task's pid namespace
- * started, ns since the epoch. */
+ * started, ns since boot (the scap wire form: readers add the boot time). */
 static __always_inline u64 task_pidns_start(struct task_struct *task)
 {
 	struct pid *pid = BPF_CORE_READ(task, thread_pid);
@@ -226,7 +226,7 @@ static __always_inline u64 task_pidns_start(struct task_struct *task)
 	u = (void *)pid + bpf_core_field_offset(struct pid, numbers) +
 	    (BPF_CORE_READ(pid, level) & 31) * bpf_core_type_size(struct upid);
 	reaper = BPF_CORE_READ(u, ns, child_reaper);
-	return reaper ? BPF_CORE_READ(reaper, start_boottime) + boot_ns : 0;
+	return reaper ? BPF_CORE_READ(reaper, start_boottime) : 0;
 }
 
 #endif

@@ -12,6 +12,7 @@
 
 static struct evb B;
 static uint64_t ts = 1700000000000000000ull;
+static uint64_t clone_pidns; /* clone's pidns_init_start_ts: ns since boot */
 
 static const struct saker_evt *feed(struct saker *s)
 {
@@ -53,7 +54,7 @@ static const struct saker_evt *clone_ev(struct saker *s, int64_t evtid, int64_t 
 	evb_u32(&B, 1000);
 	evb_u64(&B, (uint64_t)tid);
 	evb_u64(&B, (uint64_t)pid);
-	evb_u64(&B, 0);
+	evb_u64(&B, clone_pidns);
 	return feed(s);
 }
 
@@ -287,6 +288,31 @@ static void test_reparent(void)
 	/* reaper 0 (no children): nothing moves */
 	exit_reaper_ev(s, 50, 0);
 	CHECK_INT(thread_find(s, 300)->ptid, 1);
+	saker_close(s);
+}
+
+/* pidns_init_start_ts arrives as ns since boot: the boot time for a task
+ * of the host's pid namespace, boot + value inside a child namespace (the
+ * child's own clone event wins over the caller's view); unknown boot and
+ * no value: missing. */
+static void test_pidns_start(void)
+{
+	struct saker *s = open_ctx();
+	const uint64_t boot = 1790000000000000000ull;
+
+	CHECK(s != NULL);
+	s->boot_ts = boot;
+	clone_pidns = 7000000000ull;
+	clone_ev(s, 10, 11, 10, 10, 1, 0, "sh", "cpuset=/");
+	CHECK_INT(thread_find(s, 11)->pidns_init_start_ts, boot);
+	clone_ev(s, 11, 0, 11, 11, 10, PPM_CL_CHILD_IN_PIDNS, "sh", "cpuset=/");
+	CHECK_INT(thread_find(s, 11)->pidns_init_start_ts, boot + 7000000000ull);
+	clone_ev(s, 10, 12, 10, 10, 1, PPM_CL_CLONE_NEWPID, "sh", "cpuset=/");
+	CHECK_INT(thread_find(s, 12)->pidns_init_start_ts, boot + 7000000000ull);
+	s->boot_ts = 0;
+	clone_ev(s, 10, 13, 10, 10, 1, 0, "sh", "cpuset=/");
+	CHECK_INT(thread_find(s, 13)->pidns_init_start_ts, 0);
+	clone_pidns = 0;
 	saker_close(s);
 }
 
@@ -723,6 +749,7 @@ int main(void)
 {
 	test_clone_exec_exit();
 	test_reparent();
+	test_pidns_start();
 	test_threads_share();
 	test_fd_ops();
 	test_sockets();
