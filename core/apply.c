@@ -634,7 +634,7 @@ static void do_pair(struct saker *s, enum fd_type type)
 	int64_t fds[2] = { iarg(s, EVP_FD1, -1), iarg(s, EVP_FD2, -1) };
 	uint64_t ino = (uint64_t)iarg(s, EVP_INO, 0);
 	int64_t dom = iarg(s, EVP_DOMAIN, PPM_AF_UNIX);
-	int i, n;
+	int i;
 
 	if (iarg(s, EVP_RES, -1) < 0)
 		return;
@@ -649,10 +649,8 @@ static void do_pair(struct saker *s, enum fd_type type)
 		f->family = type == FDT_PIPE ? 0 : (uint8_t)dom;
 		if (evt_pidx(CODE, EVP_FLAGS) >= 0)
 			f->flags = (uint32_t)iarg(s, EVP_FLAGS, 0);
-		if (type == FDT_PIPE && ino) {
-			n = snprintf(pathbuf, sizeof(pathbuf), "pipe:[%llu]", (unsigned long long)ino);
-			pstr_set(s->sp, &f->name, pathbuf, (uint32_t)n);
-		} else if (type == FDT_UNIX) {
+		/* a pipe made while capturing has no name, as in Falco */
+		if (type == FDT_UNIX) {
 			f->usrc = (uint64_t)iarg(s, EVP_SOURCE, 0);
 			f->udst = (uint64_t)iarg(s, EVP_PEER, 0);
 		}

@@ -77,8 +77,8 @@ int ff_str(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
 		b->scratch[0] = fd_type_char((enum fd_type)f->type);
 		b->scratch[1] = 0;
 		return fx_str(o, b->scratch, 1, SAKER_FT_STR);
-	case FD_NAME:
-		return len ? fx_str(o, n, len, SAKER_FT_STR) : 0;
+	case FD_NAME: /* an fd without a name reads "", as in Falco */
+		return fx_str(o, n, len, SAKER_FT_STR);
 	case FD_NAMERAW:
 		if (raw_name(s, o))
 			return 1;
@@ -114,6 +114,14 @@ int ff_str(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
 	return 0;
 }
 
+/* An ip socket that is a client or a server: connected, accepted, bound
+ * or listening. A fresh socket has neither end, and its ip/port fields are
+ * missing (Falco's role none). */
+static int has_role(const struct fdinfo *f)
+{
+	return is_ip(f) && (f->is_server || f->sport || f->cport);
+}
+
 /* Which end an ip/port field reads: 0 client, 1 server. */
 static int end_of(const struct fdinfo *f, int which)
 {
@@ -133,7 +141,7 @@ int ff_ip(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
 	int end, type = d->info.type;
 	uint32_t len;
 
-	if (!f || !is_ip(f))
+	if (!f || !has_role(f))
 		return 0;
 	len = f->type == FDT_IPV6 ? 16 : 4;
 	if (d->aux == FD_ANY) {
@@ -152,7 +160,7 @@ int ff_port(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
 	struct fdinfo *f = s->fd;
 	int end;
 
-	if (!f || !is_ip(f))
+	if (!f || !has_role(f))
 		return 0;
 	if (d->aux == FD_ANY) {
 		if (i > 1)

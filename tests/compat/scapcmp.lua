@@ -116,7 +116,7 @@ local function known(f, k, v, ty)
 	if (f == "fd.name" or f == "fd.type") and k == "<NA>" and ty:match("^open") then
 		return "failed open: saker has no fd, sysdig shows the path"
 	end
-	if f == "fd.name" and k == "<NA>" and ty == "connect" and v:find("->", 1, true) then
+	if f == "fd.name" and (k == "<NA>" or k == "") and ty == "connect" and v:find("->", 1, true) then
 		return "failed unix connect: saker keeps no fd, sysdig names the tuple"
 	end
 	if f == "fd.name" and v:sub(1, 1) ~= "/" and k == "/" .. v then
