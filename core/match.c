@@ -22,7 +22,7 @@
 
 #include "saker.h"
 
-/* ---- string sets: open addressing, FNV-1a ----------------------------- */
+/* ---- string sets: open addressing ------------------------------------- */
 
 struct set_item {
 	char *s;
@@ -38,13 +38,29 @@ struct saker_strset {
 	uint32_t minlen, maxlen;
 };
 
-static uint32_t fnv1a(const uint8_t *s, uint32_t len)
+/*
+ * Eight bytes per multiply (a byte at a time costs a multiply per byte, and
+ * most values hashed per event are paths of 20 to 60 bytes); the tail is
+ * read as one little word, and the length seeds the state.
+ */
+static uint32_t hash_bytes(const uint8_t *s, uint32_t len)
 {
-	uint32_t h = 2166136261u, i;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ len, w;
+	uint32_t i;
 
-	for (i = 0; i < len; i++)
-		h = (h ^ s[i]) * 16777619u;
-	return h;
+	for (; len >= 8; s += 8, len -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	if (len) {
+		w = 0;
+		for (i = 0; i < len; i++)
+			w |= (uint64_t)s[i] << (8 * i);
+		h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+	}
+	h ^= h >> 29;
+	return (uint32_t)h;
 }
 
 struct saker_strset *saker_strset_new(int32_t kind)
@@ -127,7 +143,7 @@ int saker_strset_add(struct saker_strset *set, const char *s, uint32_t len)
 		len = path_trim(s, len);
 	if ((set->count + 1) * 2 > set->cap && grow(set) < 0)
 		return -1;
-	h = fnv1a((const uint8_t *)s, len);
+	h = hash_bytes((const uint8_t *)s, len);
 	it = slot(set, (const uint8_t *)s, len, h);
 	if (it->s)
 		return 0;
@@ -150,7 +166,7 @@ static int has(const struct saker_strset *set, const uint8_t *s, uint32_t len)
 {
 	if (len < set->minlen || len > set->maxlen)
 		return 0;
-	return slot(set, s, len, fnv1a(s, len))->s != NULL;
+	return slot(set, s, len, hash_bytes(s, len))->s != NULL;
 }
 
 /* SAKER_SET_PATHS: true when s is one of the paths or lies below one. */
@@ -182,20 +198,51 @@ int32_t saker_strset_has(const struct saker_strset *set, const uint8_t *s, uint3
 
 /* ---- substring and affix tests ------------------------------------------ */
 
+/*
+ * Candidates by memchr on the needle's first byte, checked on its last
+ * byte before the compare: the values are short, and memmem's set-up for
+ * each call costs more than the whole scan.
+ */
 int32_t saker_match_contains(const uint8_t *s, uint32_t len, const char *k, uint32_t klen)
 {
-	return memmem(s, len, k, klen) != NULL;
+	const uint8_t *p, *last;
+	uint8_t c0, cl;
+
+	if (klen == 0)
+		return 1;
+	if (klen > len)
+		return 0;
+	c0 = (uint8_t)k[0];
+	cl = (uint8_t)k[klen - 1];
+	last = s + (len - klen);
+	for (p = s; p <= last; p++) {
+		p = memchr(p, c0, (size_t)(last - p) + 1);
+		if (!p)
+			return 0;
+		if (p[klen - 1] == cl && memcmp(p + 1, k + 1, klen - 1) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static uint8_t lower(uint8_t c)
+{
+	return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
 }
 
 int32_t saker_match_icontains(const uint8_t *s, uint32_t len, const char *k, uint32_t klen)
 {
 	uint32_t i, j;
+	uint8_t c0;
 
 	if (klen == 0)
 		return 1;
+	c0 = lower((uint8_t)k[0]);
 	for (i = 0; i + klen <= len; i++) {
-		for (j = 0; j < klen; j++)
-			if (tolower(s[i + j]) != tolower((unsigned char)k[j]))
+		if (lower(s[i]) != c0)
+			continue;
+		for (j = 1; j < klen; j++)
+			if (lower(s[i + j]) != lower((uint8_t)k[j]))
 				break;
 		if (j == klen)
 			return 1;

@@ -179,4 +179,55 @@ describe("plan", function()
 		assert.are.equal(1, c.eval[evb.code("close")](hits))
 		assert.are.equal(6, hits[1])
 	end)
+
+	it("merges tests of one field against string sets", function()
+		local c = compile.ruleset(rs({
+			{ "pos", "evt.type = openat and (proc.name in (cat, ls) or proc.name = vi or proc.name in (sh))" },
+			{ "neg", "evt.type = openat and not fd.name in (/etc/a) and not fd.name = /etc/b "
+				.. "and not fd.name pmatch (/tmp) and not fd.name = /etc/c and fd.num = 3" },
+		}), s)
+		local p = plan.rewrite(plan.fold(c.rules[1].tree, "openat"))
+		assert.are.equal("cmp", p.k)
+		assert.are.equal("in", p.op)
+		assert.are.same({ "cat", "ls", "vi", "sh" }, p.consts)
+		local q = plan.rewrite(plan.fold(c.rules[2].tree, "openat"))
+		local nots, pm = 0, 0
+		for _, a in ipairs(q.args) do
+			if a.k == "not" then
+				nots = nots + 1
+				if a.arg.op == "pmatch" then pm = pm + 1 else assert.are.equal(3, #a.arg.consts) end
+			end
+		end
+		assert.are.same({ 2, 1 }, { nots, pm })
+		local hits = {}
+		evb.exec(s, { tid = 111, ptid = 1, comm = "vi", exe = "/usr/bin/vi" })
+		for _, case in ipairs({ { "/etc/b", 3, { 1 } }, { "/etc/x", 3, { 1, 2 } }, { "/tmp/y", 3, { 1 } },
+			{ "/etc/x", 4, { 1 } } }) do
+			local e = evb.openat(s, 111, case[1], 1, case[2])
+			local n = c.eval[e.type](hits)
+			assert.are.same(case[3], { unpack(hits, 1, n) })
+		end
+	end)
+
+	it("tests a shared conjunct once wherever it is written, the cheap ones first", function()
+		local c = compile.ruleset(rs({
+			{ "a", "evt.type = openat and proc.name = cat and fd.num = 3" },
+			{ "b", "evt.type = openat and fd.num = 4 and proc.name = cat" },
+			{ "c", "evt.type = openat and proc.cmdline contains foo and fd.num = 5" },
+		}), s)
+		local list = {}
+		for i, r in ipairs(c.rules) do list[i] = { idx = i, tree = r.tree } end
+		local src = select(2, plan.eval(require("saker.rules.codegen").runtime(s), "openat", list, {}))
+		local _, ncat = src:gsub("memcmp%(v%.s,\"cat\"", "")
+		assert.are.equal(1, ncat)
+		local num5, foo = src:find("v%.n==5"), src:find("\"foo\"")
+		assert.is_true(num5 < foo)
+		evb.exec(s, { tid = 112, ptid = 1, comm = "cat", exe = "/bin/cat", args = { "foo" } })
+		local hits = {}
+		for fd, want in pairs({ [3] = { 1 }, [4] = { 2 }, [5] = { 3 }, [6] = {} }) do
+			local e = evb.openat(s, 112, "/etc/hosts", 1, fd)
+			local n = c.eval[e.type](hits)
+			assert.are.same(want, { unpack(hits, 1, n) })
+		end
+	end)
 end)

@@ -8,11 +8,14 @@
 -- Passes, for event type T:
 --   1. specialise: every `evt.type = x`, `!=`, `in (...)`, `intersects (...)`
 --      test is folded to true/false for T, then `and`/`or`/`not` simplified;
---   2. split each rule's tree into its top-level `and` conjuncts and insert
---      them into a prefix trie keyed by a canonical text of each conjunct
---      (field, arguments, transformers, operator, constants), so one failed
---      shared test skips every rule below it;
---   3. generate one function: nested `if` per trie node, a hit per rule;
+--   2. rewrite: tests of one field against several string sets become one
+--      test against their union; every `and`/`or` chain runs cheapest first;
+--   3. split each rule's tree into its top-level `and` conjuncts, keyed by a
+--      canonical text (field, arguments, transformers, operator, constants),
+--      and grow a trie from them: at each node the conjunct the most rules
+--      share is tested first, so one failed shared test skips every rule
+--      below it, whatever order the rules wrote it in;
+--   4. generate one function: nested `if` per trie node, a hit per rule;
 --      hits are sorted into rule order when more than one rule matched.
 -- Event types with the same plan share one function.
 local codegen = require("saker.rules.codegen")
@@ -98,6 +101,134 @@ local function canon(n)
 end
 M.canon = canon
 
+-- ---- rewriting: merged set tests, conjuncts by cost ------------------------
+
+-- The set a str test looks its value up in: `=`, `in` and `intersects` all
+-- ask "is a value of the field one of these" (any value, for list fields),
+-- pmatch "is it one of these paths or below one". Key of the tests that
+-- one set can answer together, or nil.
+local function set_key(n)
+	if n.k ~= "cmp" or n.class ~= "str" or n.rhs then return nil end
+	local op = n.op
+	if op == "pmatch" then return "p" .. cfield(n.field) end
+	if op == "in" or op == "intersects" or (op == "=" and n.const ~= nil) then
+		return "s" .. cfield(n.field)
+	end
+	return nil
+end
+
+local function set_merge(group)
+	local first, seen, consts = group[1], {}, {}
+	for _, n in ipairs(group) do
+		for _, c in ipairs(n.consts or { n.const }) do
+			if not seen[c] then seen[c] = true; consts[#consts + 1] = c end
+		end
+	end
+	return { k = "cmp", op = first.op == "pmatch" and "pmatch" or "in", field = first.field,
+		consts = consts, class = "str", pos = first.pos, src = first.src }
+end
+
+-- In `a or b`, tests of one field against sets are one test against their
+-- union; in `a and b`, so are the negated ones (`not a and not b` is `not
+-- (a or b)`): a value is read and hashed once instead of once per set.
+-- Worth it from three tests, or two when one is a set already.
+local function merge_sets(args, k)
+	local groups, order = {}, {}
+	for i, a in ipairs(args) do
+		local t = k == "and" and a.k == "not" and a.arg or (k == "or" and a)
+		local key = t and set_key(t)
+		if key then
+			local g = groups[key]
+			if not g then g = { at = i, sets = 0 }; groups[key] = g; order[#order + 1] = key end
+			g[#g + 1] = t
+			if t.consts then g.sets = g.sets + 1 end
+		end
+	end
+	local put, drop = {}, {}
+	for _, key in ipairs(order) do
+		local g = groups[key]
+		if #g >= 3 or (#g == 2 and g.sets > 0) then
+			local m = set_merge(g)
+			put[g.at] = k == "and" and { k = "not", arg = m, pos = m.pos, src = m.src } or m
+			for _, n in ipairs(g) do drop[n] = true end
+		end
+	end
+	if not next(put) then return args end
+	local out = {}
+	for i, a in ipairs(args) do
+		if put[i] then
+			out[#out + 1] = put[i]
+		elseif not drop[k == "and" and a.k == "not" and a.arg or a] then
+			out[#out + 1] = a
+		end
+	end
+	return out
+end
+
+-- Rough cost of a test, in units of a numeric compare: the operator, the
+-- field's first extraction (ancestor walks, rendered command lines) and
+-- transformers. Conjuncts run cheapest first, so a failing cheap test
+-- skips the dear ones.
+local OP_COST = { exists = 1, ["="] = 2, ["!="] = 2, startswith = 2, bstartswith = 2,
+	endswith = 3, ["in"] = 4, intersects = 4, pmatch = 6, contains = 5, bcontains = 5,
+	icontains = 8, glob = 10, iglob = 12, regex = 20 }
+local FIELD_COST = { ["proc.aname"] = 6, ["proc.apid"] = 6, ["proc.aexe"] = 6,
+	["proc.aexepath"] = 6, ["proc.pname"] = 2, ["proc.pcmdline"] = 4, ["proc.pexe"] = 2,
+	["proc.pexepath"] = 2, ["proc.cmdline"] = 3, ["proc.args"] = 3, ["proc.env"] = 4,
+	["evt.args"] = 6, ["fd.name"] = 1, ["evt.arg"] = 2, ["evt.rawarg"] = 1 }
+
+local function field_cost(F)
+	return (FIELD_COST[F.name] or 0) + 3 * #F.xf + (F.list and 3 or 0)
+end
+
+local cost
+cost = function(n)
+	local k = n.k
+	if k == "and" or k == "or" then
+		local c = 0
+		for _, a in ipairs(n.args) do c = c + cost(a) end
+		return c
+	elseif k == "not" then
+		return cost(n.arg)
+	end
+	local c = field_cost(n.field) + (n.rhs and 2 + field_cost(n.rhs) or 0)
+	if n.class == "str" then return c + (OP_COST[n.op] or 4) end
+	if n.class == "ip" then return c + 3 end
+	return c + 1
+end
+
+-- args sorted by cost, then in written order.
+local function by_cost(args)
+	local keyed = {}
+	for i, a in ipairs(args) do keyed[i] = { n = a, c = cost(a), i = i } end
+	table.sort(keyed, function(x, y)
+		if x.c ~= y.c then return x.c < y.c end
+		return x.i < y.i
+	end)
+	local out = {}
+	for i, x in ipairs(keyed) do out[i] = x.n end
+	return out
+end
+
+-- n with set tests merged and every chain ordered by cost (new nodes; the
+-- input is shared with other event types).
+local function rewrite(n)
+	local k = n.k
+	if k == "and" or k == "or" then
+		local args = {}
+		for i, a in ipairs(n.args) do args[i] = rewrite(a) end
+		args = by_cost(merge_sets(args, k))
+		if #args == 1 then return args[1] end
+		return { k = k, args = args, pos = n.pos, src = n.src }
+	elseif k == "not" then
+		local a = rewrite(n.arg)
+		if a == n.arg then return n end
+		return { k = "not", arg = a, pos = n.pos, src = n.src }
+	end
+	return n
+end
+M.rewrite = rewrite
+
 -- ---- trie -------------------------------------------------------------------
 
 local function conjuncts(n)
@@ -109,32 +240,98 @@ local function new_node(test, key)
 	return { test = test, key = key, rules = {}, kids = {}, by_key = {} }
 end
 
+-- Grow node's subtrie from items { { idx =, tests = { { key =, n =, c =, i = } } } }
+-- (each rule's conjuncts not yet tested on the way down). The test most
+-- rules share becomes a kid (ties: the cheapest, then the first written),
+-- until no test is shared: then each rule's own tests follow in a chain,
+-- cheapest first. So a shared test runs once whatever the order it was
+-- written in, and a failing cheap test skips the dear ones.
+local function grow(node, items)
+	local pending = {}
+	for _, it in ipairs(items) do
+		if #it.tests == 0 then
+			node.rules[#node.rules + 1] = it.idx
+		else
+			pending[#pending + 1] = it
+		end
+	end
+	while #pending > 0 do
+		local count, first, best = {}, {}, nil
+		for _, it in ipairs(pending) do
+			for _, t in ipairs(it.tests) do
+				local k = t.key
+				if not count[k] then
+					count[k] = 0
+					first[#first + 1] = t
+				end
+				count[k] = count[k] + 1
+			end
+		end
+		for _, t in ipairs(first) do
+			if not best or count[t.key] > count[best.key]
+				or (count[t.key] == count[best.key] and t.c < best.c) then
+				best = t
+			end
+		end
+		if count[best.key] == 1 then
+			for _, it in ipairs(pending) do
+				local tests = { unpack(it.tests) }
+				table.sort(tests, function(x, y)
+					if x.c ~= y.c then return x.c < y.c end
+					return x.i < y.i
+				end)
+				local at = node
+				for _, t in ipairs(tests) do
+					local kid = new_node(t.n, t.key)
+					at.kids[#at.kids + 1] = kid
+					at = kid
+				end
+				at.rules[#at.rules + 1] = it.idx
+			end
+			return
+		end
+		local kid = new_node(best.n, best.key)
+		node.kids[#node.kids + 1] = kid
+		local inside, rest = {}, {}
+		for _, it in ipairs(pending) do
+			local left, hit = {}, false
+			for _, t in ipairs(it.tests) do
+				if t.key == best.key then hit = true else left[#left + 1] = t end
+			end
+			if hit then
+				inside[#inside + 1] = { idx = it.idx, tests = left }
+			else
+				rest[#rest + 1] = it
+			end
+		end
+		grow(kid, inside)
+		pending = rest
+	end
+end
+
 -- rules: { { idx =, tree = } } in rule order -> trie root, plan key.
 local function build(rules, name)
 	local root = new_node()
-	local keys = {}
+	local keys, items = {}, {}
 	for _, r in ipairs(rules) do
 		local f = fold(r.tree, name)
 		if f ~= false then
-			local node = root
-			local path = { tostring(r.idx) }
+			local path, tests, seen = { tostring(r.idx) }, {}, {}
 			if f ~= true then
-				for _, c in ipairs(conjuncts(f)) do
+				for _, c in ipairs(conjuncts(rewrite(f))) do
 					local key = canon(c)
-					local kid = node.by_key[key]
-					if not kid then
-						kid = new_node(c, key)
-						node.by_key[key] = kid
-						node.kids[#node.kids + 1] = kid
+					if not seen[key] then
+						seen[key] = true
+						tests[#tests + 1] = { key = key, n = c, c = cost(c), i = #tests + 1 }
+						path[#path + 1] = key
 					end
-					node = kid
-					path[#path + 1] = key
 				end
 			end
-			node.rules[#node.rules + 1] = r.idx
+			items[#items + 1] = { idx = r.idx, tests = tests }
 			keys[#keys + 1] = concat(path, "\1")
 		end
 	end
+	grow(root, items)
 	return root, concat(keys, "\2")
 end
 
