@@ -65,6 +65,8 @@ static const struct probe_syscall syscalls[] = {
 	{ __NR_setgid, 201, "setgid", 1 },
 	{ __NR_setresuid, 193, "setresuid", 1 },
 	{ __NR_setresgid, 195, "setresgid", 1 },
+	{ __NR_setsid, 275, "setsid", 1 },
+	{ __NR_setpgid, 295, "setpgid", 1 },
 	{ __NR_mount, 257, "mount", 0 },
 	{ __NR_umount2, 391, "umount2", 0 },
 	{ __NR_init_module, 411, "init_module", 0 },

@@ -20,6 +20,7 @@
 #define PATH_BUF   8192    /* backwards path building area */
 #define PATH_MASK  (PATH_BUF - 1)
 #define NAME_MAX_  256
+#define WAKEUP_EVERY 16    /* events between two looks at the backlog */
 
 /* Hide v's known range from the compiler, so that the mask that follows
  * stays in the code for the verifier to see. */
@@ -54,7 +55,7 @@ struct scratch {
 	u32 off;   /* where the next value goes */
 	u32 idx;   /* the next parameter */
 	u32 pos;   /* start of the path being built backwards in path[] */
-	u32 pad;
+	u32 sent;  /* events sent from this CPU */
 	u8 buf[EV_MAX + CHUNK_MAX];
 	u8 path[PATH_BUF + NAME_MAX_];
 };
@@ -203,9 +204,12 @@ static __always_inline void evb_send(struct evb *e, u16 type)
 	*(u16 *)&b[at & EV_MASK] = bpf_get_smp_processor_id();
 	/* Waking the reader per event costs more than the event (an IPI in
 	 * a VM): it is woken only once a backlog builds up, and otherwise
-	 * polls on a short tick (probe_poll). */
-	flags = bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA) >= wakeup_bytes ?
-		BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+	 * polls on a short tick (probe_poll). The backlog is looked at on
+	 * every WAKEUP_EVERY-th event of a CPU, not on each. */
+	flags = BPF_RB_NO_WAKEUP;
+	if ((e->s->sent++ & (WAKEUP_EVERY - 1)) == 0 &&
+	    bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+		flags = BPF_RB_FORCE_WAKEUP;
 	size = len + 2;
 	opaque(size);
 	if (size > EV_MAX)

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* saker.bpf.c: the probe. One tp_btf/sys_exit program filters by syscall
- * number and tail-calls the filler of the scap exit event that syscall
- * sends; each filler reads the arguments back from pt_regs and the kernel
+ * number and calls the filler of the scap exit event that syscall sends; each filler reads the arguments back from pt_regs and the kernel
  * objects behind them, and sends one event carrying every parameter.
  * sched_process_exit sends procexit; sched_process_exec remembers the path
  * an execve was given, since a successful execve wipes its registers. */
@@ -57,21 +56,15 @@ static __always_inline void *arg_ptr(struct pt_regs *r, int i)
 	return (void *)arg(r, i);
 }
 
-/* The event code selected for the syscall being traced. */
-static __always_inline u16 this_code(struct pt_regs *r)
-{
-	u64 nr = r->orig_ax;
-
-	return evcode[nr & (NSYSCALLS - 1)];
-}
-
 static __always_inline struct task_struct *cur(void)
 {
 	return bpf_get_current_task_btf();
 }
 
+/* A filler: a subprogram the dispatcher calls directly, with the event
+ * code selected for this syscall. */
 #define FILLER(name) \
-	SEC("tp_btf/sys_exit") int BPF_PROG(name, struct pt_regs *regs, long ret)
+	static __noinline int name(struct pt_regs *regs, long ret, u16 code)
 
 /* ---- files ------------------------------------------------------------ */
 
@@ -190,14 +183,13 @@ FILLER(fill_res_fd)
 		return 0;
 	evb_u64(&e, ret);
 	evb_u64(&e, arg_int(regs, 0));
-	evb_send(&e, this_code(regs));
+	evb_send(&e, code);
 	return 0;
 }
 
 /* dup2 (3 parameters) and dup3 (4) */
 FILLER(fill_dup23)
 {
-	u16 code = this_code(regs);
 	struct evb e;
 
 	if (evb_start(&e, code == 365 ? 4 : 3))
@@ -228,7 +220,6 @@ FILLER(fill_fcntl)
 /* pipe (4 parameters) and pipe2 (5) */
 FILLER(fill_pipe)
 {
-	u16 code = this_code(regs);
 	int fds[2] = { -1, -1 };
 	struct file *f;
 	struct evb e;
@@ -275,7 +266,7 @@ FILLER(fill_res_path)
 		return 0;
 	evb_u64(&e, ret);
 	evb_ustr(&e, arg_ptr(regs, 0));
-	evb_send(&e, this_code(regs));
+	evb_send(&e, code);
 	return 0;
 }
 
@@ -289,7 +280,7 @@ FILLER(fill_res_path2)
 	evb_u64(&e, ret);
 	evb_ustr(&e, arg_ptr(regs, 0));
 	evb_ustr(&e, arg_ptr(regs, 1));
-	evb_send(&e, this_code(regs));
+	evb_send(&e, code);
 	return 0;
 }
 
@@ -311,7 +302,6 @@ FILLER(fill_symlinkat)
  * renameat2 (6); the flags of both are the scap values. */
 FILLER(fill_at2)
 {
-	u16 code = this_code(regs);
 	struct evb e;
 
 	if (evb_start(&e, code == 177 ? 5 : 6))
@@ -337,7 +327,7 @@ FILLER(fill_res_path_u32)
 	evb_u64(&e, ret);
 	evb_ustr(&e, arg_ptr(regs, 0));
 	evb_u32(&e, arg(regs, 1));
-	evb_send(&e, this_code(regs));
+	evb_send(&e, code);
 	return 0;
 }
 
@@ -352,7 +342,7 @@ FILLER(fill_res_fd_path_u32)
 	evb_u64(&e, arg_int(regs, 0));
 	evb_ustr(&e, arg_ptr(regs, 1));
 	evb_u32(&e, arg(regs, 2));
-	evb_send(&e, this_code(regs));
+	evb_send(&e, code);
 	return 0;
 }
 
@@ -366,7 +356,7 @@ FILLER(fill_res_fd_u32)
 	evb_u64(&e, ret);
 	evb_u64(&e, arg_int(regs, 0));
 	evb_u32(&e, arg(regs, 1));
-	evb_send(&e, this_code(regs));
+	evb_send(&e, code);
 	return 0;
 }
 
@@ -381,7 +371,7 @@ FILLER(fill_chown)
 	evb_ustr(&e, arg_ptr(regs, 0));
 	evb_u32(&e, arg(regs, 1));
 	evb_u32(&e, arg(regs, 2));
-	evb_send(&e, this_code(regs));
+	evb_send(&e, code);
 	return 0;
 }
 
@@ -441,7 +431,7 @@ FILLER(fill_res_u32)
 		return 0;
 	evb_u64(&e, ret);
 	evb_u32(&e, arg(regs, 0));
-	evb_send(&e, this_code(regs));
+	evb_send(&e, code);
 	return 0;
 }
 
@@ -456,7 +446,7 @@ FILLER(fill_res_3u32)
 	evb_u32(&e, arg(regs, 0));
 	evb_u32(&e, arg(regs, 1));
 	evb_u32(&e, arg(regs, 2));
-	evb_send(&e, this_code(regs));
+	evb_send(&e, code);
 	return 0;
 }
 
@@ -482,6 +472,32 @@ FILLER(fill_unshare)
 	evb_u64(&e, ret);
 	evb_u32(&e, clone_flags_to_scap(arg(regs, 0)));
 	evb_send(&e, 285);
+	return 0;
+}
+
+/* setsid: res is the new session id (the caller's pid) */
+FILLER(fill_setsid)
+{
+	struct evb e;
+
+	if (evb_start(&e, 1))
+		return 0;
+	evb_u64(&e, ret);
+	evb_send(&e, 275);
+	return 0;
+}
+
+/* setpgid: res, pid, pgid (pid_t arguments, 0 meaning the caller) */
+FILLER(fill_setpgid)
+{
+	struct evb e;
+
+	if (evb_start(&e, 3))
+		return 0;
+	evb_u64(&e, ret);
+	evb_u64(&e, arg_int(regs, 0));
+	evb_u64(&e, arg_int(regs, 1));
+	evb_send(&e, 295);
 	return 0;
 }
 
@@ -603,7 +619,6 @@ FILLER(fill_connect)
 /* accept (5 parameters) and accept4 (6) */
 FILLER(fill_accept)
 {
-	u16 code = this_code(regs);
 	struct sock *lsk = fd_sock(cur(), arg_int(regs, 0));
 	struct evb e;
 	u32 qlen = 0, qmax = 0;
@@ -761,7 +776,6 @@ FILLER(fill_recvmsg)
 FILLER(fill_clone)
 {
 	struct task_struct *task = cur();
-	u16 code = this_code(regs);
 	struct pid *pid = BPF_CORE_READ(task, thread_pid);
 	u64 flags = 0;
 	u32 cl;
@@ -804,7 +818,6 @@ static __always_inline u64 cred_cap(const kernel_cap_t *cap)
 FILLER(fill_execve)
 {
 	struct task_struct *task = cur();
-	u16 code = this_code(regs);
 	struct mm_struct *mm = BPF_CORE_READ(task, mm);
 	struct file *exe = mm ? BPF_CORE_READ(mm, exe_file) : NULL;
 	struct inode *ino = exe ? BPF_CORE_READ(exe, f_inode) : NULL;
@@ -909,79 +922,121 @@ int BPF_PROG(proc_exit, struct task_struct *p)
 
 /* ---- the dispatcher --------------------------------------------------- */
 
-/* The filler of each exit event code. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
-	__uint(max_entries, 512);
-	__type(key, u32);
-	__array(values, int(void *));
-} fillers SEC(".maps") = {
-	.values = {
-		[3] = (void *)&fill_open,
-		[307] = (void *)&fill_openat,
-		[327] = (void *)&fill_openat2,
-		[59] = (void *)&fill_creat,
-		[5] = (void *)&fill_res_fd,
-		[367] = (void *)&fill_res_fd,
-		[97] = (void *)&fill_res_fd,
-		[363] = (void *)&fill_dup23,
-		[365] = (void *)&fill_dup23,
-		[151] = (void *)&fill_fcntl,
-		[61] = (void *)&fill_pipe,
-		[393] = (void *)&fill_pipe,
-		[405] = (void *)&fill_memfd_create,
-		[301] = (void *)&fill_res_path,
-		[279] = (void *)&fill_res_path,
-		[95] = (void *)&fill_res_path,
-		[179] = (void *)&fill_res_path2,
-		[309] = (void *)&fill_res_path2,
-		[175] = (void *)&fill_res_path2,
-		[181] = (void *)&fill_symlinkat,
-		[177] = (void *)&fill_at2,
-		[311] = (void *)&fill_at2,
-		[319] = (void *)&fill_at2,
-		[277] = (void *)&fill_res_path_u32,
-		[315] = (void *)&fill_res_path_u32,
-		[391] = (void *)&fill_res_path_u32,
-		[303] = (void *)&fill_res_fd_path_u32,
-		[305] = (void *)&fill_res_fd_path_u32,
-		[313] = (void *)&fill_res_fd_path_u32,
-		[317] = (void *)&fill_res_fd_u32,
-		[379] = (void *)&fill_chown,
-		[381] = (void *)&fill_chown,
-		[383] = (void *)&fill_fchown,
-		[385] = (void *)&fill_fchownat,
-		[257] = (void *)&fill_mount,
-		[199] = (void *)&fill_res_u32,
-		[201] = (void *)&fill_res_u32,
-		[321] = (void *)&fill_res_u32,
-		[369] = (void *)&fill_res_u32,
-		[193] = (void *)&fill_res_3u32,
-		[195] = (void *)&fill_res_3u32,
-		[241] = (void *)&fill_setns,
-		[285] = (void *)&fill_unshare,
-		[169] = (void *)&fill_ptrace,
-		[411] = (void *)&fill_init_module,
-		[413] = (void *)&fill_finit_module,
-		[19] = (void *)&fill_socket,
-		[43] = (void *)&fill_socketpair,
-		[23] = (void *)&fill_connect,
-		[247] = (void *)&fill_accept,
-		[389] = (void *)&fill_accept,
-		[21] = (void *)&fill_bind,
-		[25] = (void *)&fill_listen,
-		[31] = (void *)&fill_sendto,
-		[35] = (void *)&fill_recvfrom,
-		[49] = (void *)&fill_sendmsg,
-		[53] = (void *)&fill_recvmsg,
-		[223] = (void *)&fill_clone,
-		[335] = (void *)&fill_clone,
-		[225] = (void *)&fill_clone,
-		[227] = (void *)&fill_clone,
-		[293] = (void *)&fill_execve,
-		[331] = (void *)&fill_execve,
-	},
-};
+/* The filler of each exit event code: direct calls, which cost less than
+ * a tail call through a program array (an indirect jump, a retpoline here). */
+static __always_inline int fill(struct pt_regs *regs, long ret, u16 code)
+{
+	switch (code) {
+	case 3:
+		return fill_open(regs, ret, code);
+	case 307:
+		return fill_openat(regs, ret, code);
+	case 327:
+		return fill_openat2(regs, ret, code);
+	case 59:
+		return fill_creat(regs, ret, code);
+	case 5:
+	case 367:
+	case 97:
+		return fill_res_fd(regs, ret, code);
+	case 363:
+	case 365:
+		return fill_dup23(regs, ret, code);
+	case 151:
+		return fill_fcntl(regs, ret, code);
+	case 61:
+	case 393:
+		return fill_pipe(regs, ret, code);
+	case 405:
+		return fill_memfd_create(regs, ret, code);
+	case 301:
+	case 279:
+	case 95:
+		return fill_res_path(regs, ret, code);
+	case 179:
+	case 309:
+	case 175:
+		return fill_res_path2(regs, ret, code);
+	case 181:
+		return fill_symlinkat(regs, ret, code);
+	case 177:
+	case 311:
+	case 319:
+		return fill_at2(regs, ret, code);
+	case 277:
+	case 315:
+	case 391:
+		return fill_res_path_u32(regs, ret, code);
+	case 303:
+	case 305:
+	case 313:
+		return fill_res_fd_path_u32(regs, ret, code);
+	case 317:
+		return fill_res_fd_u32(regs, ret, code);
+	case 379:
+	case 381:
+		return fill_chown(regs, ret, code);
+	case 383:
+		return fill_fchown(regs, ret, code);
+	case 385:
+		return fill_fchownat(regs, ret, code);
+	case 257:
+		return fill_mount(regs, ret, code);
+	case 199:
+	case 201:
+	case 321:
+	case 369:
+		return fill_res_u32(regs, ret, code);
+	case 193:
+	case 195:
+		return fill_res_3u32(regs, ret, code);
+	case 241:
+		return fill_setns(regs, ret, code);
+	case 285:
+		return fill_unshare(regs, ret, code);
+	case 275:
+		return fill_setsid(regs, ret, code);
+	case 295:
+		return fill_setpgid(regs, ret, code);
+	case 169:
+		return fill_ptrace(regs, ret, code);
+	case 411:
+		return fill_init_module(regs, ret, code);
+	case 413:
+		return fill_finit_module(regs, ret, code);
+	case 19:
+		return fill_socket(regs, ret, code);
+	case 43:
+		return fill_socketpair(regs, ret, code);
+	case 23:
+		return fill_connect(regs, ret, code);
+	case 247:
+	case 389:
+		return fill_accept(regs, ret, code);
+	case 21:
+		return fill_bind(regs, ret, code);
+	case 25:
+		return fill_listen(regs, ret, code);
+	case 31:
+		return fill_sendto(regs, ret, code);
+	case 35:
+		return fill_recvfrom(regs, ret, code);
+	case 49:
+		return fill_sendmsg(regs, ret, code);
+	case 53:
+		return fill_recvmsg(regs, ret, code);
+	case 223:
+	case 335:
+	case 225:
+	case 227:
+		return fill_clone(regs, ret, code);
+	case 293:
+	case 331:
+		return fill_execve(regs, ret, code);
+	default:
+		return 0;
+	}
+}
 
 /* The hot path of every syscall: one load for the selection, then the
  * self and compat checks only for selected syscalls. pt_regs and
@@ -1002,6 +1057,5 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	if (bpf_core_field_exists(struct thread_info, status) &&
 	    (bpf_get_current_task_btf()->thread_info.status & TS_COMPAT_))
 		return 0;
-	bpf_tail_call(ctx, &fillers, code);
-	return 0;
+	return fill(regs, ret, code);
 }

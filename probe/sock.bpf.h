@@ -15,7 +15,11 @@
 extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
 
 /* Direct loads through BTF pointers (CO-RE relocated, faulting loads
- * that read 0): no helper call except for the fd array slot. */
+ * that read 0), no helper call. The fd array slot, a struct file pointer
+ * at a computed address, is read as the first member of a struct kiocb
+ * cast there (ki_filp, at offset 0): a plain load where
+ * bpf_probe_read_kernel would cost a helper call on every open and
+ * socket event. */
 static __always_inline struct file *fd_file(struct task_struct *task, s64 fd)
 {
 	struct fdtable *fdt = task->files->fdt;
@@ -25,7 +29,11 @@ static __always_inline struct file *fd_file(struct task_struct *task, s64 fd)
 	if (fd < 0 || !fdt || fd >= fdt->max_fds)
 		return NULL;
 	slot = (u64)fdt->fd + fd * sizeof(f);
-	bpf_probe_read_kernel(&f, sizeof(f), (void *)slot);
+	if (bpf_core_field_offset(struct kiocb, ki_filp) == 0)
+		f = ((struct kiocb *)bpf_rdonly_cast((void *)slot,
+						     bpf_core_type_id_kernel(struct kiocb)))->ki_filp;
+	else
+		bpf_probe_read_kernel(&f, sizeof(f), (void *)slot);
 	return f ? bpf_rdonly_cast(f, bpf_core_type_id_kernel(struct file)) : NULL;
 }
 

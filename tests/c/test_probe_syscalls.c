@@ -32,7 +32,7 @@ static char pa[300], pb[300], pc[300];
 struct fds {
 	int pipe[2], sp[2], dup2, dup3, fcntl, creat, memfd, lfd, cfd, afd, o2;
 	int lport, cport, lport6, cport6, cfd6, uport, ufd, uport2;
-	pid_t spawned, memexec, orphaner, thread;
+	pid_t spawned, memexec, orphaner, thread, sid;
 };
 
 static void *thread_main(void *arg)
@@ -173,6 +173,8 @@ static void child(struct fds *r)
 	syscall(SYS_setns, -1, CLONE_NEWNET);
 	syscall(SYS_finit_module, -1, "x=1", 0);
 	syscall(SYS_fchdir, r->pipe[0]);
+	r->sid = setsid();
+	setpgid(0, 0);  /* EPERM: a session leader keeps its group */
 
 	compat_symlink(pb, pa);
 
@@ -189,6 +191,7 @@ static void child(struct fds *r)
 	/* a process that exits leaving a child behind */
 	orphaner = fork();  /* not into *r: the child shares that page */
 	if (orphaner == 0) {
+		setpgid(0, getpid());  /* a group of its own in our session */
 		if (fork() == 0) {
 			usleep(100000);
 			_exit(0);
@@ -207,7 +210,8 @@ int main(void)
 		"fchownat", "link", "linkat", "symlinkat", "openat2", "pipe2", "dup2", "dup3", "fcntl",
 		"socketpair", "memfd_create", "bind", "listen", "accept4", "sendto", "recvfrom",
 		"sendmsg", "recvmsg", "setresuid", "setgid", "umount2", "mount", "ptrace", "setns",
-		"finit_module", "fchdir", "clone3", "clone", "vfork", "connect", "execveat", "socket", NULL };
+		"finit_module", "fchdir", "clone3", "clone", "vfork", "connect", "execveat", "socket",
+		"setsid", "setpgid", NULL };
 	const uint8_t lo[4] = { 127, 0, 0, 1 };
 	const struct ev *e;
 	struct fds *r;
@@ -401,6 +405,15 @@ int main(void)
 	CHECK(e && p_int(e, 0) == -EBADF && p_int(e, 1) == -1 && p_int(e, 2) == (1 << 4));
 	e = find(413, c, 0);
 	CHECK(e && p_int(e, 0) < 0 && p_int(e, 1) == -1 && !strcmp(p_str(e, 2), "x=1"));
+
+	/* setsid: the new session is the caller's pid; setpgid: pid and pgid
+	 * as passed, refused for a session leader, done for its child */
+	e = find(275, c, 0);
+	CHECK(r->sid == c && e && ev_nparams(e) == 1 && p_int(e, 0) == c);
+	e = find(295, c, 0);
+	CHECK(e && ev_nparams(e) == 3 && p_int(e, 0) == -EPERM && p_int(e, 1) == 0 && p_int(e, 2) == 0);
+	e = find(295, r->orphaner, 0);
+	CHECK(e && p_int(e, 0) == 0 && p_int(e, 1) == 0 && p_int(e, 2) == r->orphaner);
 
 	/* posix_spawn: clone3 (or clone/vfork on an older libc), both sides */
 	for (i = 0, e = NULL; i < 3 && !e; i++)
