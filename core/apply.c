@@ -18,7 +18,7 @@ enum kind {
 	K_NONE, K_CLONE, K_EXECVE, K_PROCEXIT, K_OPEN, K_CREAT, K_MEMFD,
 	K_SOCKET, K_CONNECT, K_ACCEPT, K_BIND, K_LISTEN, K_PIPE, K_SOCKETPAIR,
 	K_DUP, K_FCNTL, K_CLOSE, K_CHDIR, K_FCHDIR, K_SETUID, K_SETGID,
-	K_SETRESUID, K_SETRESGID, K_NEWFD
+	K_SETRESUID, K_SETRESGID, K_NEWFD, K_SETSID, K_SETPGID
 };
 
 static const struct {
@@ -37,7 +37,8 @@ static const struct {
 	{ "dup3", K_DUP, 0 }, { "fcntl", K_FCNTL, 0 }, { "close", K_CLOSE, 0 },
 	{ "chdir", K_CHDIR, 0 }, { "fchdir", K_FCHDIR, 0 }, { "setuid", K_SETUID, 0 },
 	{ "setgid", K_SETGID, 0 }, { "setresuid", K_SETRESUID, 0 },
-	{ "setresgid", K_SETRESGID, 0 },
+	{ "setresgid", K_SETRESGID, 0 }, { "setsid", K_SETSID, 0 },
+	{ "setpgid", K_SETPGID, 0 },
 	{ "eventfd", K_NEWFD, FDT_EVENT }, { "eventfd2", K_NEWFD, FDT_EVENT },
 	{ "signalfd", K_NEWFD, FDT_SIGNALFD }, { "signalfd4", K_NEWFD, FDT_SIGNALFD },
 	{ "timerfd_create", K_NEWFD, FDT_TIMERFD },
@@ -785,6 +786,49 @@ static void do_ids(struct saker *s, enum kind k)
 	}
 }
 
+/* A process's group: vpgid in its own pid namespace, pgid in ours (<= 0:
+ * unknown, left as it was). Both the thread and its process's main thread. */
+static void set_pgrp(struct saker *s, struct thread *t, int64_t vpgid, int64_t pgid)
+{
+	struct thread *m = thread_main(s, t);
+
+	if (vpgid > 0)
+		t->vpgid = m->vpgid = vpgid;
+	if (pgid > 0)
+		t->pgid = m->pgid = pgid;
+}
+
+/* setsid: the caller's process leads a new session and group; res is the
+ * new id in its pid namespace, which proc.sid reads (as Falco does).
+ * setpgid(pid, pgid): pid 0 is the caller's process, pgid 0 the target's
+ * own id. Another process is found by pid only from our pid namespace. */
+static void do_pgrp(struct saker *s, enum kind k)
+{
+	struct thread *t = s->thr, *target = t;
+	int64_t res = iarg(s, EVP_RES, -1), pid, pgid;
+	int host = t->pid == t->vpid;
+
+	if (k == K_SETSID) {
+		if (res <= 0)
+			return;
+		t->sid = thread_main(s, t)->sid = res;
+		set_pgrp(s, t, res, t->pid);
+		return;
+	}
+	pid = iarg(s, EVP_PID, -1);
+	pgid = iarg(s, EVP_PGID, -1);
+	if (res != 0 || pid < 0 || pgid < 0)
+		return;
+	if (pid != 0 && pid != t->vpid)
+		target = host ? thread_find(s, pid) : NULL;
+	if (!target)
+		return;
+	if (pgid == 0 || pgid == target->vpid)
+		set_pgrp(s, target, target->vpid, target->pid);
+	else
+		set_pgrp(s, target, pgid, host ? pgid : -1);
+}
+
 /* The thread is gone at the next event. When it was the last of its
  * process, the children move to the reaper the probe names (or, from a
  * capture without it, init): a live thread of the same process changes
@@ -847,6 +891,7 @@ void state_apply(struct saker *s)
 	case K_SETUID: case K_SETGID: case K_SETRESUID: case K_SETRESGID:
 		do_ids(s, k);
 		break;
+	case K_SETSID: case K_SETPGID: do_pgrp(s, k); break;
 	case K_NEWFD: do_newfd(s, (enum fd_type)fdtype_of[code]); break;
 	default:
 		i = evt_pidx(code, EVP_FD);

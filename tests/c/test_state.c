@@ -446,6 +446,92 @@ static void test_fd_ops(void)
 	saker_close(s);
 }
 
+static void setsid_ev(struct saker *s, int64_t tid, int64_t res)
+{
+	evb_begin(&B, 275, (uint64_t)tid, ts++);
+	evb_u64(&B, (uint64_t)res);
+	feed(s);
+}
+
+static void setpgid_ev(struct saker *s, int64_t tid, int64_t res, int64_t pid, int64_t pgid)
+{
+	evb_begin(&B, 295, (uint64_t)tid, ts++);
+	evb_u64(&B, (uint64_t)res);
+	evb_u64(&B, (uint64_t)pid);
+	evb_u64(&B, (uint64_t)pgid);
+	feed(s);
+}
+
+/* setsid and setpgid: the session and group of the caller's process (its
+ * thread and main thread) or of the process setpgid names. */
+static void test_session(void)
+{
+	struct saker *s = open_ctx();
+	struct thread *t, *m, *c, *n;
+
+	CHECK(s != NULL);
+	exec_ev(s, 100, 1, 0, "bash", "", "/", "bash", "cpuset=/", "/usr/bin/bash", 0);
+	clone_ev(s, 100, 200, 100, 100, 1, 0, "bash", "cpuset=/");
+	clone_ev(s, 200, 0, 200, 200, 100, 0, "bash", "cpuset=/");
+	clone_ev(s, 200, 201, 200, 200, 100, PPM_CL_CLONE_THREAD, "bash", "cpuset=/");
+	clone_ev(s, 200, 300, 200, 200, 100, 0, "bash", "cpuset=/");
+	clone_ev(s, 300, 0, 300, 300, 200, 0, "bash", "cpuset=/");
+	m = thread_find(s, 200);
+	t = thread_find(s, 201);
+	c = thread_find(s, 300);
+	CHECK(m && t && c);
+	if (!m || !t || !c) {
+		saker_close(s);
+		return;
+	}
+	m->sid = t->sid = c->sid = 100;
+	m->vpgid = t->vpgid = m->pgid = t->pgid = 100;
+	/* refused: nothing changes */
+	setsid_ev(s, 201, -1 /* EPERM */);
+	CHECK_INT(t->sid, 100);
+	CHECK_INT(m->vpgid, 100);
+	/* from a thread: its process leads a session and group of its own */
+	setsid_ev(s, 201, 200);
+	CHECK_INT(t->sid, 200);
+	CHECK_INT(m->sid, 200);
+	CHECK_INT(t->vpgid, 200);
+	CHECK_INT(m->pgid, 200);
+	CHECK_INT(c->sid, 100); /* a child keeps the session it had */
+	/* setpgid(0, 0): the caller's own group */
+	setpgid_ev(s, 300, 0, 0, 0);
+	CHECK_INT(c->vpgid, 300);
+	CHECK_INT(c->pgid, 300);
+	/* setpgid(300, 200) by the parent; a refused one changes nothing */
+	setpgid_ev(s, 200, 0, 300, 200);
+	CHECK_INT(c->vpgid, 200);
+	CHECK_INT(c->pgid, 200);
+	setpgid_ev(s, 200, -1, 300, 0);
+	CHECK_INT(c->vpgid, 200);
+	CHECK_INT(m->vpgid, 200);
+
+	/* in a child pid namespace (vpid 5): its own group is known in both
+	 * namespaces, another process by its vpid is not */
+	clone_ev(s, 200, 400, 200, 200, 100, 0, "bash", "cpuset=/");
+	n = thread_find(s, 400);
+	CHECK(n != NULL);
+	if (n) {
+		n->vpid = n->vtid = 5;
+		setpgid_ev(s, 400, 0, 0, 0);
+		CHECK_INT(n->vpgid, 5);
+		CHECK_INT(n->pgid, 400);
+		setpgid_ev(s, 400, 0, 0, 9);
+		CHECK_INT(n->vpgid, 9);
+		CHECK_INT(n->pgid, 400);
+		setpgid_ev(s, 400, 0, 7, 7);
+		CHECK_INT(n->vpgid, 9);
+		setsid_ev(s, 400, 5);
+		CHECK_INT(n->sid, 5);
+		CHECK_INT(n->vpgid, 5);
+		CHECK_INT(n->pgid, 400);
+	}
+	saker_close(s);
+}
+
 static void ip4(uint8_t *p, const char *a)
 {
 	inet_pton(AF_INET, a, p);
@@ -751,6 +837,7 @@ int main(void)
 	test_reparent();
 	test_pidns_start();
 	test_threads_share();
+	test_session();
 	test_fd_ops();
 	test_sockets();
 	test_containers();
