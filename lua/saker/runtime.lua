@@ -132,13 +132,23 @@ function RT:watched()
 	return list
 end
 
+-- Watch what the current config and rules name. The watcher is replaced
+-- only when that set changed, and then the new one is made before the old
+-- one is read a last time and closed, so that no change falls between them.
 function RT:rewatch()
-	if self.watcher then self.watcher:close() end
-	self.watcher = nil
-	if self.cfg.watch_config_files == false then return end
-	local w, err = watch.new(self:watched())
-	if not w then log.warning("hot reload: cannot watch files: %s", err) end
-	self.watcher = w
+	local paths = self.cfg.watch_config_files ~= false and self:watched() or {}
+	local key = table.concat(paths, "\0")
+	if key == self.watch_key then return end
+	local w, err
+	if #paths > 0 then
+		w, err = watch.new(paths)
+		if not w then log.warning("hot reload: cannot watch files: %s", err) end
+	end
+	if self.watcher then
+		if self.watcher:poll() then self.due = clock.ms() + DEBOUNCE_MS end
+		self.watcher:close()
+	end
+	self.watcher, self.watch_key = w, key
 end
 
 local function report(diags)
