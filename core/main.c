@@ -3,6 +3,7 @@
  * The C core is linked in and exported (-rdynamic), so the Lua side reaches
  * it through ffi.C; SAKER_HOME (built in, or from the environment) says where
  * the Lua files, rules and plugins are, so ./saker runs from any cwd. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <lua.h>
@@ -24,6 +25,10 @@ int main(int argc, char **argv)
 
 	if (!home || !*home)
 		home = SAKER_HOME;
+	/* a reader that went away (stdout piped into a program that exited, a
+	 * program output that died) gives EPIPE on that channel, counted; it
+	 * never kills the agent */
+	signal(SIGPIPE, SIG_IGN);
 	L = luaL_newstate();
 	if (!L) {
 		fprintf(stderr, "saker: cannot create the Lua state (out of memory)\n");

@@ -50,6 +50,6 @@ uint64_t out_now_ms(void);
 int out_sleep(struct saker_out *c, uint32_t ms);
 
 extern const struct out_sink out_file_sink, out_syslog_sink, out_program_sink,
-	out_http_sink, out_plugin_sink, out_grpc_sink;
+	out_http_sink, out_plugin_sink, out_grpc_sink, out_stdout_sink;
 
 #endif

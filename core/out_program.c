@@ -7,6 +7,7 @@
  * is non-blocking and polled, so a program that stops reading only fills
  * this channel's queue.
  */
+#define _GNU_SOURCE /* pipe2 */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>

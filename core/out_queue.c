@@ -198,6 +198,7 @@ static const struct out_sink *sink_of(int32_t kind)
 	case SAKER_OUT_HTTP: return &out_http_sink;
 	case SAKER_OUT_PLUGIN: return &out_plugin_sink;
 	case SAKER_OUT_GRPC: return &out_grpc_sink;
+	case SAKER_OUT_STDOUT: return &out_stdout_sink;
 	}
 	return NULL;
 }

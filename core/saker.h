@@ -215,7 +215,8 @@ enum saker_out_kind {
 	SAKER_OUT_PROGRAM = 3,
 	SAKER_OUT_HTTP = 4,
 	SAKER_OUT_PLUGIN = 5,
-	SAKER_OUT_GRPC = 6
+	SAKER_OUT_GRPC = 6,
+	SAKER_OUT_STDOUT = 7
 };
 
 /* A channel's settings; strings are copied by saker_out_open, NULL or ""

@@ -72,19 +72,19 @@ local function same(a, b)
 end
 
 -- o: {s, cfg, cfg_path, overrides, rule_paths (from -r, or nil),
---     unbuffered, duration (seconds or nil)}.
+--     duration (seconds or nil)}.
 -- Returns the runtime and the rules' diags (warnings), or nil and the diags
 -- that stopped it.
 function M.new(o)
 	local self = setmetatable({
 		s = o.s, cfg = o.cfg, cfg_path = o.cfg_path, overrides = o.overrides,
 		fixed_paths = o.rule_paths and #o.rule_paths > 0 and o.rule_paths or nil,
-		unbuffered = o.unbuffered, reloads = 0, reload_failures = 0,
+		reloads = 0, reload_failures = 0,
 	}, RT)
 	local compiled, diags = build.build(rule_paths(self, o.cfg), o.s, o.cfg)
 	self.diags = diags
 	if not compiled then return nil, diags end
-	self.outs = outputs.open(o.cfg, { unbuffered = o.unbuffered })
+	self.outs = outputs.open(o.cfg)
 	if #self.outs.errors > 0 then
 		self.outs:close(0)
 		for _, e in ipairs(self.outs.errors) do
@@ -180,7 +180,7 @@ function RT:prepare()
 	local outs = self.outs
 	local src = plugin_sources(cfg)
 	if not self:same_outputs(cfg) or src ~= self.plugin_src then
-		outs = outputs.open(cfg, { unbuffered = self.unbuffered })
+		outs = outputs.open(cfg)
 		if #outs.errors > 0 then
 			-- a plugin that does not load keeps the old outputs, and the old rules
 			outs:close(0)

@@ -13,6 +13,7 @@ local push, out_stats, out_error = C.saker_out_push, C.saker_out_stats, C.saker_
 local KINDS = {
 	file = C.SAKER_OUT_FILE, syslog = C.SAKER_OUT_SYSLOG, program = C.SAKER_OUT_PROGRAM,
 	http = C.SAKER_OUT_HTTP, plugin = C.SAKER_OUT_PLUGIN, grpc = C.SAKER_OUT_GRPC,
+	stdout = C.SAKER_OUT_STDOUT,
 }
 local INT_FIELDS = { "keep_alive", "facility", "insecure", "compress", "retries", "backoff_ms",
 	"timeout_ms", "embedded", "max_failures", "queue_kb", "threads" }
@@ -22,7 +23,7 @@ local STR_FIELDS = { "name", "target", "user_agent", "content_type", "ca_cert", 
 local Ch = {}
 Ch.__index = Ch
 
--- kind: "file" | "syslog" | "program" | "http" | "plugin" | "grpc"; o: the fields of
+-- kind: "stdout" | "file" | "syslog" | "program" | "http" | "plugin" | "grpc"; o: the fields of
 -- struct saker_out_opts (booleans allowed); format(alert) -> line.
 -- Returns a channel, or nil, message.
 function M.open(kind, o, format)

@@ -3,9 +3,8 @@
 -- channels that each take every alert: emit(alert), flush(), reopen(),
 -- stats(), close().
 --
--- stdout is written from the engine's thread (saker.outputs.stdout). Every
--- other channel (file, syslog, program, http: saker.outputs.native; grpc:
--- saker.outputs.grpc; Lua plugins: saker.outputs.plugins) is a C channel:
+-- Every channel (stdout, file, syslog, program, http: saker.outputs.native;
+-- grpc: saker.outputs.grpc; Lua plugins: saker.outputs.plugins) is a C channel:
 -- emit formats the line (or message) once and pushes it into the channel's
 -- bounded queue, which a thread of the channel's own drains. A full queue
 -- drops (counted), so a slow or dead receiver never stalls capture or the
@@ -43,14 +42,12 @@ local function open_c(set, d)
 	set.native[#set.native + 1] = ch
 end
 
--- opts: { unbuffered = bool, embedded = bool (plugins link to the core
--- in the program, not build/libsaker.so) }. A channel that cannot open is
+-- opts: { embedded = bool (plugins link to the core in the program, not
+-- build/libsaker.so) }. A channel that cannot open is
 -- left out and named in set.errors.
 function M.open(cfg, opts)
 	opts = opts or {}
 	local set = setmetatable({ list = {}, native = {}, errors = {}, last_report = clock() }, Set)
-	local stdout = require("saker.outputs.stdout")
-	if stdout.enabled(cfg) then set.list[1] = stdout.open(cfg, opts) end
 	for _, d in ipairs(require("saker.outputs.native").list(cfg)) do open_c(set, d) end
 	for _, d in ipairs(require("saker.outputs.grpc").list(cfg)) do open_c(set, d) end
 	local embedded = opts.embedded

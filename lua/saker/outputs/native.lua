@@ -1,5 +1,5 @@
 -- SPDX-License-Identifier: Apache-2.0
--- saker.outputs.native: falco.yaml's file, syslog, program and http
+-- saker.outputs.native: falco.yaml's stdout, file, syslog, program and http
 -- channels, each a C channel (saker.outputs.channel) opened from its keys.
 -- M.list(cfg) -> { {kind, opts}, ... } for the enabled ones.
 local alert = require("saker.alert")
@@ -28,6 +28,11 @@ function M.list(cfg)
 	local q = o.queue_kb
 	local fmt = line_format(cfg)
 	local list = {}
+	if not (cfg.stdout_output and cfg.stdout_output.enabled == false) then
+		-- stdout is a channel like the others: a blocked reader (a pipe
+		-- nobody drains) fills its queue, never the engine
+		list[#list + 1] = { kind = "stdout", format = fmt, opts = { queue_kb = q } }
+	end
 	if on(cfg.file_output) then
 		local f = cfg.file_output
 		list[#list + 1] = { kind = "file", format = fmt, opts = {
