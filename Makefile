@@ -47,7 +47,9 @@ help:
 	@echo "make noise  the default rules during a rebuild of saker: alerts that fired (goal: none)"
 
 # Every Debian package the build, the agent and the tests need.
-DEB_PKGS := make gcc clang llvm pkg-config libbpf-dev bpftool libelf-dev zlib1g-dev \
+# Recommends are left out: sysdig's would build a kernel module (DKMS and
+# kernel headers) that saker never uses.
+DEB_PKGS := make gcc libc6-dev clang llvm pkg-config libbpf-dev bpftool libelf-dev zlib1g-dev \
             luajit libluajit-5.1-dev libyaml-dev lua-yaml lua-dkjson libcurl4-openssl-dev lua-busted \
             python3 runc busybox-static util-linux iproute2 procps sysdig \
             g++ libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc \
@@ -59,7 +61,7 @@ deps:
 	rm -f $(BUILD).have; \
 	if [ -n "$$missing" ]; then \
 		echo "make deps: installing $$missing"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
 $(BUILD)/saker.bpf.o: $(BPF_SRC) $(BPF_HDRS) | $(BUILD)
