@@ -67,14 +67,10 @@ int fds_init(struct saker *s, uint32_t cap, uint32_t fcap)
 		return -1;
 	for (i = 0; i < t->nbuckets; i++)
 		t->buckets[i] = STATE_NIL;
-	for (i = 0; i < cap; i++) {
-		t->pool[i].hnext = i + 1 < cap ? i + 1 : STATE_NIL;
-		t->pool[i].table = STATE_NIL;
-	}
-	t->free_head = 0;
-	for (i = 0; i < fcap; i++)
-		t->files[i].next_free = i + 1 < fcap ? i + 1 : STATE_NIL;
-	t->ffree = 0;
+	t->free_head = STATE_NIL;
+	t->fresh = 0;
+	t->ffree = STATE_NIL;
+	t->ffresh = 0;
 	return 0;
 }
 
@@ -141,7 +137,12 @@ static uint32_t slot_take(struct saker *s)
 	struct fd_table *t = &s->fds;
 	uint32_t i = t->free_head;
 
-	if (i == STATE_NIL) {
+	if (i == STATE_NIL && t->fresh < t->cap) {
+		i = t->fresh++;
+		t->pool[i].table = STATE_NIL;
+		t->pool[i].hnext = STATE_NIL;
+		t->free_head = i;
+	} else if (i == STATE_NIL) {
 		/* full: every slot is in use, evict the one under the hand,
 		 * sparing the current event's fd */
 		i = t->clock;
@@ -224,8 +225,13 @@ uint32_t files_new(struct saker *s)
 	uint32_t i = t->ffree;
 	struct files *f;
 
-	if (i == STATE_NIL)
-		return STATE_NIL;
+	if (i == STATE_NIL) {
+		if (t->ffresh >= t->fcap)
+			return STATE_NIL;
+		i = t->ffresh++;
+		t->files[i].next_free = STATE_NIL;
+		t->ffree = i;
+	}
 	f = &t->files[i];
 	t->ffree = f->next_free;
 	f->refs = 1;
@@ -250,7 +256,7 @@ uint32_t files_copy(struct saker *s, uint32_t from)
 		struct pstr name = {0};
 		uint32_t hn, ln, lp;
 
-		if (t->free_head == STATE_NIL)
+		if (t->free_head == STATE_NIL && t->fresh >= t->cap)
 			break; /* no room: the child starts with fewer fds */
 		d = fd_add(s, n, src->fd);
 		name = d->name;

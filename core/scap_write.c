@@ -218,12 +218,12 @@ static void write_state(struct scap_writer *w, struct saker *s)
 	end_block(w);
 
 	begin_block(w, SCAP_PL_V9);
-	for (i = 0; i < s->th.cap; i++)
+	for (i = 0; i < s->th.fresh; i++)
 		if (s->th.pool[i].used)
 			write_thread(w, s, &s->th.pool[i]);
 	end_block(w);
 
-	for (i = 0; i < s->th.cap; i++) {
+	for (i = 0; i < s->th.fresh; i++) {
 		const struct thread *t = &s->th.pool[i];
 
 		if (!t->used || t->tid != t->pid || t->files == STATE_NIL)

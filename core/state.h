@@ -143,9 +143,11 @@ struct users;
 
 enum { STATE_NIL = 0xffffffffu };
 
+/* Pools take slots first from their free list, then the next never-used
+ * slot (`fresh`), so memory is touched only as the tables grow. */
 struct thread_table {
-	struct thread *pool;     /* cap entries */
-	uint32_t cap, used;
+	struct thread *pool;     /* cap entries; [fresh, cap) never used yet */
+	uint32_t cap, used, fresh;
 	uint32_t *buckets;       /* nbuckets heads (STATE_NIL: empty) */
 	uint32_t nbuckets;
 	uint32_t free_head;      /* via hnext */
@@ -156,15 +158,15 @@ struct thread_table {
 };
 
 struct fd_table {
-	struct fdinfo *pool;
-	uint32_t cap, used;
+	struct fdinfo *pool;     /* cap entries; [fresh, cap) never used yet */
+	uint32_t cap, used, fresh;
 	uint32_t *buckets;       /* hash of (files index, fd) */
 	uint32_t nbuckets;
 	uint32_t free_head;
 	uint32_t clock;
 	uint64_t evictions;
-	struct files *files;     /* fcap entries; refs == 0: free */
-	uint32_t fcap, fused, ffree;
+	struct files *files;     /* fcap entries; refs == 0: free; [ffresh, fcap) never used */
+	uint32_t fcap, fused, ffree, ffresh;
 };
 
 struct probe;

@@ -46,9 +46,8 @@ int threads_init(struct saker *s, uint32_t cap)
 		return -1;
 	for (i = 0; i < t->nbuckets; i++)
 		t->buckets[i] = t->pbuckets[i] = STATE_NIL;
-	for (i = 0; i < cap; i++)
-		t->pool[i].hnext = i + 1 < cap ? i + 1 : STATE_NIL;
-	t->free_head = 0;
+	t->free_head = STATE_NIL;
+	t->fresh = 0;
 	return 0;
 }
 
@@ -121,7 +120,7 @@ void thread_reparent(struct saker *s, int64_t pid, int64_t reaper_tid)
 	if (npid <= 0 || npid == pid)
 		return;
 	if (t->unindexed) {
-		for (i = 0; i < t->cap; i++)
+		for (i = 0; i < t->fresh; i++)
 			if (t->pool[i].used)
 				thread_index(s, &t->pool[i]);
 	}
@@ -166,7 +165,11 @@ struct thread *thread_new(struct saker *s, int64_t tid)
 	struct thread *th;
 	uint32_t i = t->free_head, h;
 
-	if (i == STATE_NIL) {
+	if (i == STATE_NIL && t->fresh < t->cap) {
+		i = t->fresh++;
+		t->pool[i].hnext = STATE_NIL;
+		t->free_head = i;
+	} else if (i == STATE_NIL) {
 		i = t->clock;
 		while (&t->pool[i] == s->thr || &t->pool[i] == s->pin)
 			i = (i + 1) % t->cap;
