@@ -103,6 +103,8 @@ static void fields_free(void *p)
 		free(f->b[i]);
 	}
 	free(f->b);
+	free(f->memo);
+	free(f->memo_evt);
 	free(f);
 }
 
@@ -115,6 +117,12 @@ static struct fields *fields_get(struct saker *s)
 	f = calloc(1, sizeof(*f));
 	if (!f)
 		return NULL;
+	f->memo = calloc(FB_MAXBIND, sizeof(*f->memo));
+	f->memo_evt = calloc(FB_MAXBIND, sizeof(*f->memo_evt));
+	if (!f->memo || !f->memo_evt) {
+		fields_free(f);
+		return NULL;
+	}
 	if (gethostname(f->host, sizeof(f->host) - 1) != 0)
 		f->host[0] = 0;
 	f->hostlen = (uint32_t)strlen(f->host);
@@ -190,6 +198,8 @@ int32_t saker_field_bind(struct saker *s, const char *name, const char *arg, cha
 		    memcmp(b->key, a && idx < 0 ? a : "", b->keylen) == 0)
 			return (int32_t)i;
 	}
+	if (f->n == FB_MAXBIND)
+		return bind_err(err, errlen, "too many distinct fields bound ('%s')", name);
 	if (f->n == f->cap) {
 		uint32_t cap = f->cap ? f->cap * 2 : 64;
 
@@ -229,16 +239,33 @@ static struct fbind *bind_of(struct saker *s, int32_t h)
 int32_t saker_field_get(struct saker *s, int32_t h, struct saker_val *out)
 {
 	struct fbind *b = bind_of(s, h);
+	struct fields *f;
+	double now;
 
-	if (!b || !s->thr)
+	if (!b)
 		return 0;
 	/* the state does not change within an event: answer once per event */
-	if (b->memo_evt != s->evt.num) {
-		b->memo_ok = field_defs[b->id].get(s, b, 0, &b->memo);
-		b->memo_evt = s->evt.num;
+	f = s->fields;
+	now = (double)s->evt.num;
+	if (!s->thr) {
+		f->memo_evt[h] = -now;
+		return 0;
 	}
-	*out = b->memo;
-	return b->memo_ok;
+	if (f->memo_evt[h] != now && f->memo_evt[h] != -now)
+		f->memo_evt[h] = field_defs[b->id].get(s, b, 0, &f->memo[h]) == 1 ? now : -now;
+	*out = f->memo[h];
+	return f->memo_evt[h] > 0;
+}
+
+int32_t saker_field_memo(struct saker *s, struct saker_memo *out)
+{
+	struct fields *f = s ? fields_get(s) : NULL;
+
+	if (!f)
+		return -1;
+	out->val = f->memo;
+	out->evt = f->memo_evt;
+	return 0;
 }
 
 int32_t saker_field_at(struct saker *s, int32_t h, uint32_t i, struct saker_val *out)

@@ -17,7 +17,7 @@
 #include "state.h"          /* includes saker.h, which has no guard */
 #include "render.h"
 
-enum { FB_SCRATCH = 8192, FB_KEYMAX = 256, FX_MAXANC = 64 };
+enum { FB_SCRATCH = 8192, FB_KEYMAX = 256, FX_MAXANC = 64, FB_MAXBIND = 4096 };
 
 struct fbind {
 	int32_t id;                 /* row of field_defs */
@@ -26,9 +26,6 @@ struct fbind {
 	uint32_t keylen;
 	int32_t pcode, pidx;        /* evt.arg.<name>: cache of code -> param index */
 	char *scratch;              /* FB_SCRATCH bytes for rendered values */
-	uint64_t memo_evt;          /* evt.num of the memoised value (0: none) */
-	struct saker_val memo;      /* saker_field_get's last answer ... */
-	int32_t memo_ok;            /* ... and its return */
 };
 
 /* get: value i of the field (0 for single-valued ones): 1 present, 0 not. */
@@ -54,6 +51,15 @@ extern const int32_t field_ndefs;
 struct fields {
 	struct fbind **b;
 	uint32_t n, cap;
+	/*
+	 * saker_field_get's last answer per handle: the value, and the evt.num
+	 * it is for, negated when the field was missing (0: none; a double,
+	 * which Lua compares without boxing: exact up to 2^53 events). Arrays
+	 * of FB_MAXBIND, allocated once, so compiled rules may read them in
+	 * place (saker_field_memo).
+	 */
+	struct saker_val *memo;
+	double *memo_evt;
 	/* ancestors of the current event's process, walked once per event */
 	uint64_t anc_evt;
 	uint32_t anc_n;

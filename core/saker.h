@@ -276,3 +276,18 @@ void saker_out_close(struct saker_out *c, int32_t timeout_ms);
 /* For Lua plugins: one blocking POST (libcurl). The HTTP status, or -1
  * with err filled. */
 int32_t saker_http_post(const char *url, const char *body, uint32_t len, const char *content_type, int32_t timeout_ms, char *err, uint32_t errlen);
+
+/* ---- field memo (core/fields.c): compiled rules read it in place ------- */
+
+/* saker_field_get's last answer per handle h, kept until the next call
+ * for h in a later event: val[h] the value; evt[h] the evt.num it is for,
+ * negated when the field was missing (a double: Lua reads it unboxed).
+ * So once saker_field_get(h) ran in this event, evt[h] > 0 says present
+ * and val[h] is what it returned. The arrays stay where they are for the
+ * context's life. */
+struct saker_memo {
+	const struct saker_val *val;
+	const double *evt;
+};
+/* 0, or -1: out of memory. */
+int32_t saker_field_memo(struct saker *s, struct saker_memo *out);

@@ -55,7 +55,7 @@ describe("codegen", function()
 		local c = compile.ruleset(ruleset(RULES), s)
 		local src = c.rules[1].lua
 		assert.matches("^%-%- rule: str\n", src)
-		assert.matches('%(v%.len>=4 and memcmp%(v%.s,"/etc",4%)==0%)', src)
+		assert.matches('%(MV%[%d+%]%.len>=4 and memcmp%(MV%[%d+%]%.s,"/etc",4%)==0%)', src)
 		assert.matches("get%(s,%d+,v%)==1", src)
 		assert.is_nil(src:find("ffi.string", 1, true))
 		for _, r in ipairs(c.rules) do assert.is_true(r.match(), r.name) end

@@ -169,7 +169,7 @@ describe("plan", function()
 		-- a and d share their conjuncts up to fd.num: one plan, one test each
 		local src = select(2, plan.eval(require("saker.rules.codegen").runtime(s), "openat",
 			{ { idx = 1, tree = c.rules[1].tree }, { idx = 5, tree = c.rules[5].tree } }, {}))
-		local _, nname = src:gsub("get%(s,%d+,v%)==1 and %(%(v%.len==3 and memcmp%(v%.s,\"cat\"", "")
+		local _, nname = src:gsub("get%(s,(%d+),v%)==1 and %(%(MV%[%1%]%.len==3 and memcmp%(MV%[%1%]%.s,\"cat\"", "")
 		assert.are.equal(1, nname)
 		e = evb.feed(s, { name = "execve", tid = 101, params = { res = 0, exe = "/bin/cat", tid = 101,
 			pid = 101, ptid = 1, comm = "cat" } })
@@ -218,9 +218,9 @@ describe("plan", function()
 		local list = {}
 		for i, r in ipairs(c.rules) do list[i] = { idx = i, tree = r.tree } end
 		local src = select(2, plan.eval(require("saker.rules.codegen").runtime(s), "openat", list, {}))
-		local _, ncat = src:gsub("memcmp%(v%.s,\"cat\"", "")
+		local _, ncat = src:gsub("memcmp%(MV%[%d+%]%.s,\"cat\"", "")
 		assert.are.equal(1, ncat)
-		local num5, foo = src:find("v%.n==5"), src:find("\"foo\"")
+		local num5, foo = src:find("MV%[%d+%]%.n==5"), src:find("\"foo\"")
 		assert.is_true(num5 < foo)
 		evb.exec(s, { tid = 112, ptid = 1, comm = "cat", exe = "/bin/cat", args = { "foo" } })
 		local hits = {}

@@ -12,16 +12,22 @@
 --   end
 --
 --   expr  := term { "and" term } | term { "or" term } | "not" term | "(" expr ")" | F[j]()
---   term  := fetch "and" test
+--   term  := fetch "and" test | test
 --   fetch := get(s, H, v) == 1                    (H: the bound handle, inlined)
+--          | ME[H] > 0                            (get(H) surely ran before here)
 --          | xget(H, v, XS[i], B[i])              (field with transformers)
---   test  := (v.len==3 and memcmp(v.s,"cat",3)==0) | (v.n<42) | (m_set(S[j],v.s,v.len)~=0)
---          | ip_eq(v, ...) | ...                  (tests written out where short)
+--   test  := (MV[H].len==3 and memcmp(MV[H].s,"cat",3)==0) | (MV[H].n<42)
+--          | (m_set(S[j],MV[H].s,MV[H].len)~=0) | ip_eq(v, ...) | ...
+--                                                 (tests written out where short)
 --   list fields: any(H, v, XS[i], B[i], neg, test, a, b, c)   (any value matches)
 --
 -- v is the one preallocated struct saker_val every field is read into (w:
 -- the field on the right of val()); tests are sequential, so one is enough,
 -- and a trace then keeps one constant pointer instead of a value per test.
+-- Tests written out read the value where saker_field_get memoises it for
+-- the event, MV[H] (struct saker_memo): a read of H that an earlier one on
+-- every path to it settled needs no FFI call, only ME[H]>0 (present) or
+-- nothing when that one passed; and the JIT forwards repeated loads.
 -- String constants are Lua literals (FFI passes them to memcmp without a
 -- copy); sets, regexes and number sets live in S. Nothing here allocates
 -- per event.
@@ -45,7 +51,9 @@ function M.runtime(s)
 	local m_contains, m_icontains = C.saker_match_contains, C.saker_match_icontains
 	local m_endswith, m_glob = C.saker_match_endswith, C.saker_match_glob
 	local m_regex, m_set, m_ipnet = C.saker_regex_match, C.saker_strset_has, C.saker_match_ipnet
-	local R = { s = s, get = get, at = at }
+	local memo = ffi.new("struct saker_memo")
+	assert(C.saker_field_memo(s, memo) == 0, "out of memory")
+	local R = { s = s, get = get, at = at, MV = memo.val, ME = memo.evt }
 
 	function R.xget(h, v, xs, buf)
 		if get(s, h, v) ~= 1 then return false end
@@ -115,7 +123,7 @@ function M.runtime(s)
 	R.names = { "s", "get", "at", "xget", "any", "memcmp", "m_contains", "m_icontains",
 		"m_endswith", "m_glob", "m_regex", "m_set", "tonumber", "t_eq", "t_contains", "t_icontains",
 		"t_startswith", "t_endswith", "t_glob", "t_regex", "t_set", "n_eq", "n_lt", "n_le",
-		"n_gt", "n_ge", "n_in", "b_eq", "ip_eq", "ip_in" }
+		"n_gt", "n_ge", "n_in", "b_eq", "ip_eq", "ip_in", "MV", "ME" }
 	return R
 end
 
@@ -151,6 +159,64 @@ end
 local function fetch(F, i, into)
 	if #F.xk == 0 then return fmt("get(s,%d,%s)==1", F.h, into) end
 	return fmt("xget(%d,%s,XS[%d],B[%d])", F.h, into, i, i)
+end
+
+-- A field read: its text (nil: nothing to check) and where the value is
+-- then. A read that an earlier one on every path to it settled costs no
+-- FFI call: the value is MV[H], the memo of saker_field_get, with no check
+-- if that one passed, ME[H]>0 (present) if it only ran.
+function Gen:memo_fetch(h)
+	if self.P[h] then return nil, fmt("MV[%d]", h) end
+	if self.Rd[h] then return fmt("ME[%d]>0", h), fmt("MV[%d]", h) end
+	return fmt("get(s,%d,v)==1", h), fmt("MV[%d]", h)
+end
+
+-- Handles whose get certainly ran when n was evaluated (whatever its
+-- result), and those whose get certainly returned 1 when n was true.
+local function reads(n, into)
+	local k = n.k
+	if k == "and" or k == "or" then return reads(n.args[1], into) end
+	if k == "not" then return reads(n.arg, into) end
+	if not n.field.list then into[n.field.h] = true end
+	return into
+end
+
+local function passed(n, into)
+	local k = n.k
+	if k == "and" then
+		for _, a in ipairs(n.args) do passed(a, into) end
+	elseif k == "or" then
+		local common = passed(n.args[1], {})
+		for j = 2, #n.args do
+			local other = passed(n.args[j], {})
+			for h in pairs(common) do
+				if not other[h] then common[h] = nil end
+			end
+		end
+		for h in pairs(common) do into[h] = true end
+	elseif k ~= "not" then
+		if not n.field.list then into[n.field.h] = true end
+		if n.rhs and not n.rhs.list then into[n.rhs.h] = true end
+	end
+	return into
+end
+
+-- What the code after n knows once n was true (ok) or false: the old
+-- knowledge, to give back to restore().
+function Gen:learn(n, ok)
+	local old = { P = self.P, Rd = self.Rd }
+	local P, Rd = {}, {}
+	for h in pairs(self.P) do P[h] = true end
+	for h in pairs(self.Rd) do Rd[h] = true end
+	reads(n, Rd)
+	if ok then passed(n, P) end
+	for h in pairs(P) do Rd[h] = true end
+	self.P, self.Rd = P, Rd
+	return old
+end
+
+function Gen:restore(old)
+	self.P, self.Rd = old.P, old.Rd
 end
 
 local STR_TEST = { ["="] = "t_eq", ["!="] = "t_eq", contains = "t_contains",
@@ -236,6 +302,7 @@ function Gen:cmp(n)
 	local i = self:slot(F)
 	if n.op == "exists" then
 		if F.list then return fmt("at(s,%d,0,v)==1", F.h) end
+		if #F.xk == 0 then return self:memo_fetch(F.h) or "true" end
 		return fmt("get(s,%d,v)==1", F.h)
 	end
 	local pre, rj = "", nil
@@ -248,8 +315,15 @@ function Gen:cmp(n)
 		return pre .. fmt("any(%d,v,XS[%d],B[%d],%s,%s,%s)", F.h, i, i, tostring(neg), helper,
 			concat(args, ","))
 	end
-	local v = "v"
 	local inline = INLINE[helper]
+	if inline and #F.xk == 0 and not n.rhs then
+		local read, m = self:memo_fetch(F.h)
+		local test = "(" .. inline(m, args[1], args[2]) .. ")"
+		if neg then test = "not " .. test end
+		if not read then return test end
+		return read .. " and " .. test
+	end
+	local v = "v"
 	local test = inline and "(" .. inline(v, args[1], args[2]) .. ")"
 		or fmt("%s(%s,%s)", helper, v, concat(args, ","))
 	if neg then test = "not " .. test end
@@ -271,15 +345,19 @@ function Gen:expr(n, depth)
 	end
 	local k = n.k
 	if k == "and" or k == "or" then
-		local parts = {}
+		local parts, saved = {}, nil
 		local function add(a)
 			if a.k == k then
 				for _, b in ipairs(a.args) do add(b) end
 			else
 				parts[#parts + 1] = "(" .. self:expr(a, depth + 1) .. ")"
+				-- the next part runs only if this one was true (and), false (or)
+				local old = self:learn(a, k == "and")
+				saved = saved or old
 			end
 		end
 		add(n)
+		self:restore(saved)
 		local sep = " " .. k .. " "
 		local text = concat(parts, sep)
 		if #text <= CHUNK then return text end
@@ -306,7 +384,7 @@ end
 -- are the values the chunk that uses the text must be loaded with.
 function M.gen()
 	return setmetatable({ n = 0, V = { ffi.new("struct saker_val"), ffi.new("struct saker_val") },
-		S = {}, B = {}, XS = {}, F = {} }, Gen)
+		S = {}, B = {}, XS = {}, F = {}, P = {}, Rd = {} }, Gen)
 end
 
 -- Load the chunk `header .. "return " .. body` (body: a function

@@ -343,14 +343,21 @@ local function emit(g, node, out, ind)
 	end
 	for _, kid in ipairs(node.kids) do
 		-- a chain of single-child nodes becomes one condition
-		local conds = { "(" .. g:expr(kid.test, 0) .. ")" }
+		-- each condition knows the fields the ones before it read
+		local first = kid.test
+		local conds = { "(" .. g:expr(first, 0) .. ")" }
+		local saved = g:learn(first, true)
 		while #kid.rules == 0 and #kid.kids == 1 do
 			kid = kid.kids[1]
 			conds[#conds + 1] = "(" .. g:expr(kid.test, 0) .. ")"
+			g:learn(kid.test, true)
 		end
 		out[#out + 1] = ind .. "if " .. concat(conds, " and ") .. " then"
 		emit(g, kid, out, ind .. "\t")
 		out[#out + 1] = ind .. "end"
+		-- after the if: only the first condition surely ran
+		g:restore(saved)
+		g:learn(first, false)
 	end
 end
 
