@@ -133,42 +133,37 @@ static int end_of(const struct fdinfo *f, int which)
 	}
 }
 
+/* The end (0 client, 1 server) value i of an ip/port field reads; -1 when
+ * it has none (no role, or past the two ends of fd.ip / fd.port). */
+static int field_end(const struct field_def *d, const struct fdinfo *f, uint32_t i)
+{
+	if (!f || !has_role(f))
+		return -1;
+	if (d->aux == FD_ANY)
+		return i > 1 ? -1 : (int)i;
+	return end_of(f, d->aux);
+}
+
 /* fd.cip / sip / lip / rip (and the *net forms); fd.ip, fd.net: both ends */
 int ff_ip(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
 {
 	const struct field_def *d = &field_defs[b->id];
 	struct fdinfo *f = s->fd;
-	int end, type = d->info.type;
-	uint32_t len;
+	int end = field_end(d, f, i);
 
-	if (!f || !has_role(f))
+	if (end < 0)
 		return 0;
-	len = f->type == FDT_IPV6 ? 16 : 4;
-	if (d->aux == FD_ANY) {
-		if (i > 1)
-			return 0;
-		end = (int)i;
-	} else {
-		end = end_of(f, d->aux);
-	}
-	return fx_str(o, (const char *)(end ? f->sip : f->cip), len, type);
+	return fx_str(o, (const char *)(end ? f->sip : f->cip), f->type == FDT_IPV6 ? 16 : 4,
+		      d->info.type);
 }
 
 int ff_port(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
 {
-	const struct field_def *d = &field_defs[b->id];
 	struct fdinfo *f = s->fd;
-	int end;
+	int end = field_end(&field_defs[b->id], f, i);
 
-	if (!f || !has_role(f))
+	if (end < 0)
 		return 0;
-	if (d->aux == FD_ANY) {
-		if (i > 1)
-			return 0;
-		end = (int)i;
-	} else {
-		end = end_of(f, d->aux);
-	}
 	return fx_num(o, end ? f->sport : f->cport, SAKER_FT_PORT);
 }
 

@@ -125,6 +125,16 @@ int fp_int(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
 	return fx_num(o, v, SAKER_FT_INT);
 }
 
+/* head, then a space and the arguments joined by spaces if there are any */
+static void put_line(struct sbuf *sb, const char *head, uint32_t hlen, const struct thread *t)
+{
+	sb_putn(sb, head, hlen);
+	if (t->args.len) {
+		sb_putc(sb, ' ');
+		put_joined(sb, &t->args);
+	}
+}
+
 int fp_cmdline(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
 {
 	struct thread *t = subject(s, b, i);
@@ -136,11 +146,7 @@ int fp_cmdline(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o
 		fx_scratch_item(b, i, &sb);
 	else
 		fx_scratch(b, &sb);
-	sb_puts(&sb, t->comm);
-	if (t->args.len) {
-		sb_putc(&sb, ' ');
-		put_joined(&sb, &t->args);
-	}
+	put_line(&sb, t->comm, (uint32_t)strnlen(t->comm, sizeof(t->comm)), t);
 	return fx_scratch_val(b, &sb, o, SAKER_FT_STR);
 }
 
@@ -153,11 +159,7 @@ int fp_exeline(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o
 	if (!t)
 		return 0;
 	fx_scratch(b, &sb);
-	sb_putn(&sb, pstr_c(&t->exe), t->exe.len);
-	if (t->args.len) {
-		sb_putc(&sb, ' ');
-		put_joined(&sb, &t->args);
-	}
+	put_line(&sb, pstr_c(&t->exe), t->exe.len, t);
 	return fx_scratch_val(b, &sb, o, SAKER_FT_STR);
 }
 

@@ -237,9 +237,22 @@ static void hex_ip(const char *h, uint8_t *out, int words)
 	}
 }
 
-static void load_inet(struct socks *ss, const char *file, uint8_t family, uint8_t l4)
+/* A /proc/net table, opened past its header line; NULL if there is none. */
+static FILE *open_table(const char *file)
 {
 	FILE *f = fopen(file, "re");
+	char line[512];
+
+	if (f && !fgets(line, sizeof(line), f)) {
+		fclose(f);
+		f = NULL;
+	}
+	return f;
+}
+
+static void load_inet(struct socks *ss, const char *file, uint8_t family, uint8_t l4)
+{
+	FILE *f = open_table(file);
 	char line[512], la[64], ra[64];
 	unsigned lp, rp, st;
 	unsigned long long ino;
@@ -248,10 +261,6 @@ static void load_inet(struct socks *ss, const char *file, uint8_t family, uint8_
 
 	if (!f)
 		return;
-	if (!fgets(line, sizeof(line), f)) {
-		fclose(f);
-		return;
-	}
 	while (fgets(line, sizeof(line), f)) {
 		if (sscanf(line, " %*d: %63[0-9A-Fa-f]:%x %63[0-9A-Fa-f]:%x %x %*s %*s %*s %*d %*d %llu",
 			   la, &lp, ra, &rp, &st, &ino) != 6 || !(r = sock_add(ss)))
@@ -270,7 +279,7 @@ static void load_inet(struct socks *ss, const char *file, uint8_t family, uint8_
 
 static void load_unix(struct socks *ss)
 {
-	FILE *f = fopen("/proc/net/unix", "re");
+	FILE *f = open_table("/proc/net/unix");
 	char line[4096];
 	unsigned long long ino;
 	int off = 0;
@@ -278,10 +287,6 @@ static void load_unix(struct socks *ss)
 
 	if (!f)
 		return;
-	if (!fgets(line, sizeof(line), f)) {
-		fclose(f);
-		return;
-	}
 	while (fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\n")] = 0;
 		off = 0;

@@ -16,14 +16,6 @@ local RULES = [[
   priority: WARNING
 ]]
 
-local function read(path)
-	local f = io.open(path, "rb")
-	if not f then return "" end
-	local s = f:read("*a")
-	f:close()
-	return s
-end
-
 local function alerts_of(text)
 	local json = require("dkjson")
 	local out = {}
@@ -67,7 +59,7 @@ describe("saker -w", function()
 		local out = dir .. "/replay.out"
 		assert.is_true(agent.sh(string.format("%s/saker -e %s -r %s -o json_output=true >%s 2>/dev/null",
 			agent.home, path, rules, out)))
-		local got = alerts_of(read(out))
+		local got = alerts_of(agent.read(out))
 		local same
 		for _, g in ipairs(got) do
 			if g.output == alert.output then same = g end -- the output starts with the event's time
