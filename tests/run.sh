@@ -1,11 +1,13 @@
 #!/bin/sh
 # Runs every suite and sums them: C tests, busted specs (LuaJIT), live tests
-# (root and BPF), compatibility tests. The last line is "N passed, N failed".
+# (root and BPF), compatibility tests. Failures are listed again at the end, so
+# the tail of a CI log names them; the last line is "N passed, N failed".
 cd "$(dirname "$0")/.." || exit 1
 total_pass=0
 total_fail=0
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+recap=$(mktemp)
+trap 'rm -f "$log" "$recap"' EXIT
 
 add() { # suite-name passed failed
 	printf '%-12s %5d passed, %d failed\n' "$1" "$2" "$3"
@@ -19,6 +21,7 @@ for t in build/tests/test_*; do
 	"$t" >"$log" 2>&1
 	rc=$?
 	cat "$log"
+	grep -E ': (check failed|.*got .*, want )' "$log" | sed "s|^|c/$name: |" >>"$recap"
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
 	if [ -n "$line" ]; then
 		p=$(echo "$line" | cut -d' ' -f1); f=$(echo "$line" | cut -d' ' -f3)
@@ -33,6 +36,8 @@ for suite in lua live compat; do
 	ls tests/$suite/*_spec.lua >/dev/null 2>&1 || continue
 	busted --lua=luajit -o plainTerminal tests/$suite >"$log" 2>&1
 	cat "$log"
+	# busted prints "Failure -> file @ line" (or "Error ->") and the test's name below it
+	grep -A1 -E '^(Failure|Error) -> ' "$log" | grep -v '^--$' | sed "s|^|$suite: |" >>"$recap"
 	line=$(grep -E '[0-9]+ successes? / [0-9]+ failures? / [0-9]+ errors?' "$log" | tail -n 1)
 	if [ -n "$line" ]; then
 		p=$(echo "$line" | sed -E 's/^[^0-9]*([0-9]+) success.*/\1/')
@@ -43,5 +48,9 @@ for suite in lua live compat; do
 	add "$suite" "$p" "$f"
 done
 
+if [ -s "$recap" ]; then
+	echo "--- what failed ---"
+	cat "$recap"
+fi
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]
