@@ -115,6 +115,7 @@ vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > probe/vmlinux.h
 evtable:
 	python3 core/gen_evtable.py ../shared/scap/event_table_full.tsv > core/evtable.c
+	python3 core/gen_sysnames.py /usr/include/x86_64-linux-gnu/asm/unistd_64.h > core/sysnames.c
 
 run: deps all
 	./saker $(ARGS)

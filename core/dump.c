@@ -19,7 +19,7 @@ int32_t saker_dump_line(struct saker *s, char *buf, uint32_t cap)
 	sb_printf(&b, "%" PRIu64 " ", s->evt.num);
 	render_time(&b, s->evt.ts, RT_TIME);
 	sb_printf(&b, " %u %s (%" PRId64 ") %c %s", s->evt.cpu, s->thr->comm, s->evt.tid,
-		  e->dir, e->name);
+		  e->dir, saker_evtype_name(s->evt.kind));
 	if (e->nparams && s->par.n) {
 		sb_putc(&b, ' ');
 		fx_args(s, &b);

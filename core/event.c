@@ -54,6 +54,7 @@ void evt_init(void)
 			}
 		}
 	}
+	evt_types_init();
 	pidx_ready = 1;
 }
 

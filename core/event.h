@@ -76,6 +76,11 @@ struct evt_info {
 extern const struct evt_info evt_table[];
 extern const uint32_t evt_table_len;
 
+/* x86_64 syscall names by native number, NULL in the gaps (core/sysnames.c,
+ * generated from asm/unistd_64.h). */
+extern const char *const sys_names[];
+extern const uint32_t sys_names_len;
+
 /* Parameters looked up by name (keys into evt_pidx). */
 enum evt_pkey {
 	EVP_RES, EVP_FD, EVP_NAME, EVP_PATH, EVP_DIRFD, EVP_FLAGS, EVP_MODE,
@@ -105,6 +110,18 @@ void evt_init(void);
 
 /* Split raw (len bytes, scap layout) into p. 0 ok, -1 malformed. */
 int evt_decode(const uint8_t *raw, uint32_t len, struct evt_params *p);
+
+/* The event type the rules see (saker_evt.kind, core/evtypes.c): the code,
+ * or for a generic event evt_table_len + the syscall's native number. */
+uint16_t evt_kind(uint16_t code, const struct evt_params *p);
+
+/* Native number of a syscall name, or -1. */
+int sys_nr(const char *name);
+
+/* 1 when events of this type (a kind) are a syscall's; evt_init builds the
+ * table (evt_types_init). */
+void evt_types_init(void);
+int evt_is_syscall(uint16_t type);
 
 /* Index of the param with key k in events of this code, or -1. */
 int evt_pidx(uint16_t code, enum evt_pkey k);

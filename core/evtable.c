@@ -1121,30 +1121,3 @@ const struct evt_info evt_table[] = {
 };
 
 const uint32_t evt_table_len = 454;
-
-int32_t saker_evtype_max(void)
-{
-	return (int32_t)evt_table_len;
-}
-
-const char *saker_evtype_name(uint16_t code)
-{
-	return code < evt_table_len ? evt_table[code].name : "NA";
-}
-
-int32_t saker_evtype_dir(uint16_t code)
-{
-	return code < evt_table_len ? evt_table[code].dir : '>';
-}
-
-int32_t saker_evtype_nparams(uint16_t code)
-{
-	return code < evt_table_len ? evt_table[code].nparams : 0;
-}
-
-const char *saker_evtype_param(uint16_t code, uint32_t i)
-{
-	if (code >= evt_table_len || i >= evt_table[code].nparams)
-		return NULL;
-	return evt_table[code].pnames[i];
-}

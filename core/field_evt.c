@@ -44,11 +44,12 @@ int fe_dir(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
 
 int fe_type(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
 {
-	const struct evt_info *e = einfo(s);
+	const char *name;
 
-	if (!e)
+	if (!einfo(s))
 		return 0;
-	return fx_str(o, e->name, (uint32_t)strlen(e->name), SAKER_FT_STR);
+	name = saker_evtype_name(s->evt.kind);
+	return fx_str(o, name, (uint32_t)strlen(name), SAKER_FT_STR);
 }
 
 int fe_cpu(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
@@ -366,7 +367,8 @@ void fx_args(struct saker *s, struct sbuf *b)
 	const struct evt_info *e = einfo(s);
 	uint32_t i, n = 0;
 
-	if (!e)
+	/* a generic event's syscall is its type: sysdig shows no args */
+	if (!e || s->evt.kind != s->evt.type)
 		return;
 	for (i = 0; i < e->nparams && i < s->par.n; i++) {
 		if (n++)
@@ -376,6 +378,13 @@ void fx_args(struct saker *s, struct sbuf *b)
 		if (!fx_param(s, i, b, AF_BOTH))
 			sb_puts(b, "NULL");   /* an empty param, as sysdig shows it */
 	}
+}
+
+int fe_syscall_type(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
+{
+	if (!evt_is_syscall(s->evt.kind))
+		return 0;
+	return fe_type(s, b, i, o);
 }
 
 int fe_args(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)

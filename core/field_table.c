@@ -41,6 +41,8 @@ const struct field_def field_defs[] = {
 	F("evt.rawtime.ns", UINT, 0, fe_time_part, 2, "nanoseconds within the second of evt.rawtime"),
 	F("evt.dir", STR, 0, fe_dir, 0, "direction: '>' syscall entry, '<' syscall exit"),
 	F("evt.type", STR, 0, fe_type, 0, "event type name, e.g. open, execve, connect"),
+	F("syscall.type", STR, 0, fe_syscall_type, 0,
+	  "for a syscall's events, its name (evt.type); missing for other events (procexit, switch)"),
 	F("evt.cpu", INT, 0, fe_cpu, 0, "CPU the event happened on"),
 	F("evt.args", STR, 0, fe_args, 0, "every parameter as name=value, space separated"),
 	F("evt.arg", STR, KEY | IDX | REQ, fe_arg, 0,

@@ -119,6 +119,7 @@ int fe_time(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
 int fe_time_part(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
 int fe_dir(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
 int fe_type(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
+int fe_syscall_type(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
 int fe_cpu(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
 int fe_args(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
 int fe_arg(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);

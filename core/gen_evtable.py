@@ -60,34 +60,6 @@ def main():
         d = "'>'" if r["direction"] == "E" else "'<'"
         out("\t{ \"%s\", %s, %d, %s, %s, %s },\n" % (r["name"], d, n, fl, pn, pt))
     out("};\n\nconst uint32_t evt_table_len = %d;\n" % len(table))
-    out("""
-int32_t saker_evtype_max(void)
-{
-	return (int32_t)evt_table_len;
-}
-
-const char *saker_evtype_name(uint16_t code)
-{
-	return code < evt_table_len ? evt_table[code].name : "NA";
-}
-
-int32_t saker_evtype_dir(uint16_t code)
-{
-	return code < evt_table_len ? evt_table[code].dir : '>';
-}
-
-int32_t saker_evtype_nparams(uint16_t code)
-{
-	return code < evt_table_len ? evt_table[code].nparams : 0;
-}
-
-const char *saker_evtype_param(uint16_t code, uint32_t i)
-{
-	if (code >= evt_table_len || i >= evt_table[code].nparams)
-		return NULL;
-	return evt_table[code].pnames[i];
-}
-""")
 
 
 main()

@@ -226,8 +226,13 @@ int probe_select(struct probe *p, const uint8_t *on, uint32_t nsyscalls)
 {
 	uint32_t nr;
 
-	for (nr = 0; nr < PROBE_NSYSCALLS; nr++)
-		p->skel->bss->evcode[nr] = nr < nsyscalls && on[nr] ? probe_syscall_event(nr) : 0;
+	for (nr = 0; nr < PROBE_NSYSCALLS; nr++) {
+		int code = nr < nsyscalls && on[nr] ? probe_syscall_event(nr) : 0;
+
+		if (!code && nr < nsyscalls && on[nr] == PROBE_GENERIC)
+			code = PROBE_GENERIC_X;
+		p->skel->bss->evcode[nr] = code;
+	}
 	/* A successful execveat leaves the kernel as an execve (the ELF loader
 	 * rewrites orig_ax): its event is execve's, as with Falco. */
 	if (__NR_execveat < nsyscalls && on[__NR_execveat])

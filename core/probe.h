@@ -23,7 +23,10 @@ void probe_close(struct probe *p);
  * or -errno (-EINTR when a signal arrived). */
 int probe_poll(struct probe *p, int timeout_ms, probe_event_fn fn, void *ctx);
 
-/* Syscall selection by syscall number: on[nr] != 0 sends it. */
+/* Syscall selection by syscall number: on[nr] is PROBE_DECODED to send the
+ * syscall's own event if the probe decodes it, PROBE_GENERIC to send it
+ * in any case, as a generic event (syscall_X) when it has no decoder. */
+enum { PROBE_OFF = 0, PROBE_DECODED = 1, PROBE_GENERIC = 2, PROBE_GENERIC_X = 1 };
 int probe_select(struct probe *p, const uint8_t *on, uint32_t nsyscalls);
 
 uint32_t probe_ncpus(const struct probe *p);

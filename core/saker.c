@@ -311,6 +311,7 @@ const struct saker_evt *saker_next(struct saker *s, int32_t timeout_ms)
 	s->evt.raw = q->cur;
 	s->evt.len = len;
 	s->evt.nparams = s->par.n;
+	s->evt.kind = evt_kind(s->evt.type, &s->par);
 	s->evt.cpu = cpu;
 	s->evt.flags = 0;
 	state_apply(s);
@@ -358,11 +359,17 @@ int saker_interest_add(struct saker *s, const char *evtype)
 	if (!strcmp(evtype, "procexit"))
 		return 0; /* sent always, from the scheduler hook */
 	n = probe_syscalls_for(evtype, nrs, 64);
-	if (n <= 0)
-		return -1;
+	if (n <= 0) {
+		/* a syscall the probe does not decode: sent as a generic event */
+		n = sys_nr(evtype);
+		if (n < 0 || (uint32_t)n >= sizeof(s->interest))
+			return -1;
+		s->interest[n] = PROBE_GENERIC;
+		return 0;
+	}
 	for (i = 0; i < n; i++)
 		if (nrs[i] < sizeof(s->interest))
-			s->interest[nrs[i]] = 1;
+			s->interest[nrs[i]] = PROBE_DECODED;
 	return 0;
 }
 
@@ -380,9 +387,12 @@ int saker_interest_commit(struct saker *s)
 		return 0;
 	memset(on, 0, sizeof(on));
 	probe_state_syscalls(on);
-	for (i = 0; i < PROBE_NSYSCALLS && i < sizeof(s->interest); i++)
-		if (s->interest_all || s->interest[i])
-			on[i] = 1;
+	for (i = 0; i < PROBE_NSYSCALLS && i < sizeof(s->interest); i++) {
+		if (s->interest_all && !on[i])
+			on[i] = PROBE_DECODED;
+		if (s->interest[i] > on[i])
+			on[i] = s->interest[i];
+	}
 	return probe_select(s->probe, on, PROBE_NSYSCALLS) < 0 ? -1 : 0;
 }
 

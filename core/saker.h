@@ -41,6 +41,9 @@ struct saker_evt {
 	uint32_t nparams;
 	uint16_t type;       /* scap event code (event_table_full.tsv) */
 	uint16_t cpu;
+	uint16_t kind;       /* the event type rules see: type, or for a generic
+	                        event a type per syscall (saker_evtype_name) */
+	uint16_t spare;
 	uint32_t flags;
 };
 
@@ -101,13 +104,17 @@ int32_t saker_capture_window(struct saker *s, uint32_t before, uint32_t after);
 /* Keep the current event (it matched a rule) in the written capture. */
 void saker_capture_keep(struct saker *s);
 
-/* ---- event table (core/evtable.c, generated) ---------------------------- */
+/* ---- event types (core/evtypes.c) ---------------------------------------- */
+/* Types below the table's length are the scap codes (core/evtable.c, generated); the rest,
+ * up to max-1, one per native syscall number: saker_evt.kind of a generic
+ * event. The engine dispatches on kind. */
 
-int32_t saker_evtype_max(void);                 /* codes are 0 .. max-1 */
-const char *saker_evtype_name(uint16_t code);   /* "open", "execve", "NA" */
-int32_t saker_evtype_dir(uint16_t code);        /* '>' enter, '<' exit */
-int32_t saker_evtype_nparams(uint16_t code);
-const char *saker_evtype_param(uint16_t code, uint32_t i); /* name of parameter i, NULL past the end */
+int32_t saker_evtype_max(void);                 /* types are 0 .. max-1 */
+const char *saker_evtype_name(uint16_t type);   /* "open", "execve", "getppid", "NA" */
+int32_t saker_evtype_dir(uint16_t type);        /* '>' enter, '<' exit */
+int32_t saker_evtype_nparams(uint16_t type);
+const char *saker_evtype_param(uint16_t type, uint32_t i); /* name of parameter i, NULL past the end */
+int32_t saker_evtype_generic(uint16_t type);    /* 1: one syscall's generic events */
 
 /* ---- fields (core/fields.c and the state tables behind it) -------------- */
 

@@ -114,5 +114,5 @@ void probe_state_syscalls(uint8_t *on)
 
 	for (i = 0; i < NSYSCALLS; i++)
 		if (syscalls[i].state && syscalls[i].nr < PROBE_NSYSCALLS)
-			on[syscalls[i].nr] = 1;
+			on[syscalls[i].nr] = PROBE_DECODED;
 }

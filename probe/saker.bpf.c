@@ -920,6 +920,23 @@ int BPF_PROG(proc_exit, struct task_struct *p)
 	return 0;
 }
 
+/* ---- generic ------------------------------------------------------------ */
+
+/* A syscall with no event of its own that a rule names (evt.type=getppid):
+ * syscall_X with ID 0 (saker keeps no PPM_SC numbering) and the native
+ * number, from which user space names the event type. */
+FILLER(fill_generic)
+{
+	struct evb e;
+
+	if (evb_start(&e, 2))
+		return 0;
+	evb_u16(&e, 0);
+	evb_u16(&e, regs->orig_ax);
+	evb_send(&e, 1);
+	return 0;
+}
+
 /* ---- the dispatcher --------------------------------------------------- */
 
 /* The filler of each exit event code: direct calls, which cost less than
@@ -927,6 +944,8 @@ int BPF_PROG(proc_exit, struct task_struct *p)
 static __always_inline int fill(struct pt_regs *regs, long ret, u16 code)
 {
 	switch (code) {
+	case 1:
+		return fill_generic(regs, ret, code);
 	case 3:
 		return fill_open(regs, ret, code);
 	case 307:

@@ -31,7 +31,7 @@ function M.run(s, rt, tick)
 		last = rt.first and 1 or math.huge
 	end
 	take()
-	local hits = {} -- filled by eval[type]: indices into rules, in rule order
+	local hits = {} -- filled by eval[kind]: indices into rules, in rule order
 	local n, next_tick = 0, clock_ms() + TICK_MS
 	local ev -- the context's event: one address for its life (saker.h)
 	while true do
@@ -39,7 +39,7 @@ function M.run(s, rt, tick)
 		local why
 		if p ~= nil then
 			if ev == nil then ev = p end
-			local nhits = eval[ev.type](hits)
+			local nhits = eval[ev.kind](hits)
 			if nhits > 0 then
 				if on_match then on_match() end -- rt.on_match: -w --write-window keeps the event
 				for i = 1, nhits < last and nhits or last do

@@ -67,7 +67,7 @@ local function run(n, rules)
 		local raw = stream[i % nstream + 1]
 		C.saker_inject(s, raw, #raw, 0)
 		-- no local for the event pointer: a side exit would box it
-		local code = C.saker_next(s, 0).type
+		local code = C.saker_next(s, 0).kind
 		if rules then
 			hits = hits + eval[code](hitbuf)
 		end
@@ -93,7 +93,7 @@ local evals = 0
 for i = 1, nstream do
 	local raw = stream[i]
 	C.saker_inject(s, raw, #raw, 0)
-	evals = evals + #by_type[C.saker_next(s, 0).type]
+	evals = evals + #by_type[C.saker_next(s, 0).kind]
 end
 
 print(string.format("rules: %d compiled in %.3f s; %d events, %.1f rules evaluated per event, %d alerts",

@@ -111,7 +111,17 @@ static void add_param(uint32_t code, uint32_t i, enum evt_ptype t)
 
 static void test_table(void)
 {
-	CHECK_INT(saker_evtype_max(), 454);
+	CHECK_INT(evt_table_len, 454);
+	/* then one type per native syscall, for generic events */
+	CHECK_INT(saker_evtype_max(), 454 + sys_names_len);
+	CHECK_STR(saker_evtype_name(454 + 110), "getppid");
+	CHECK_INT(saker_evtype_generic(454 + 110), 1);
+	CHECK_INT(saker_evtype_generic(3), 0);
+	CHECK_INT(saker_evtype_dir(454 + 110), '<');
+	CHECK_STR(saker_evtype_param(454 + 110, 1), "nativeID");
+	CHECK_STR(saker_evtype_name(454 + 335), "NA"); /* a gap in the numbering */
+	CHECK_INT(sys_nr("getppid"), 110);
+	CHECK_INT(sys_nr("no_such_syscall"), -1);
 	CHECK_STR(saker_evtype_name(3), "open");
 	CHECK_INT(saker_evtype_dir(3), '<');
 	CHECK_INT(saker_evtype_dir(2), '>');

@@ -87,7 +87,7 @@ local function replay(r)
 	while true do
 		local ev = C.saker_next(s, 0)
 		if ev == nil then break end
-		local n = compiled.eval[ev.type](hits)
+		local n = compiled.eval[ev.kind](hits)
 		for i = 1, n do
 			local name = compiled.rules[hits[i]].name
 			counts[name] = (counts[name] or 0) + 1

@@ -95,7 +95,10 @@ local function known(f, k, v, ty)
 		return "sysdig 0.29: uid not in the capture's user list"
 	end
 	if f == "evt.type" and k == "syscall" then
-		return "generic event: saker has no PPM_SC name table"
+		return "generic exit with no nativeID (its enter is not in the capture): saker has no PPM_SC names"
+	end
+	if f == "evt.type" and v == "<unknown>" and k ~= "" then
+		return "generic event: sysdig 0.29 does not know the syscall, saker names it from nativeID"
 	end
 	if (f == "proc.name" or f == "proc.cmdline") and k == "" and v == "<NA>" then
 		return "thread absent from the capture's process list"

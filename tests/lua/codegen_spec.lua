@@ -111,7 +111,7 @@ describe("codegen", function()
 			for _ = 1, n do
 				C.saker_inject(s, raw, #raw, 0)
 				-- no local for the event pointer: a side exit would box it
-				local list = by_type[C.saker_next(s, 0).type]
+				local list = by_type[C.saker_next(s, 0).kind]
 				for i = 1, #list do
 					if list[i].match() then hits = hits + 1 end
 				end

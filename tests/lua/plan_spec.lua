@@ -162,7 +162,7 @@ describe("plan", function()
 		evb.exec(s, { tid = 101, ptid = 1, comm = "cat", exe = "/bin/cat" })
 		local e = evb.openat(s, 101, "/etc/hosts", 1, 3)
 		local hits = {}
-		local n = c.eval[e.type](hits)
+		local n = c.eval[e.kind](hits)
 		assert.are.same({ 1, 2, 4, 6 }, { unpack(hits, 1, n) })
 		-- rule_matching first: the first rule in order is hits[1]
 		assert.are.equal("a", c.rules[hits[1]].name)
@@ -173,7 +173,7 @@ describe("plan", function()
 		assert.are.equal(1, nname)
 		e = evb.feed(s, { name = "execve", tid = 101, params = { res = 0, exe = "/bin/cat", tid = 101,
 			pid = 101, ptid = 1, comm = "cat" } })
-		n = c.eval[e.type](hits)
+		n = c.eval[e.kind](hits)
 		assert.are.same({ 4 }, { unpack(hits, 1, n) })
 		-- only rule e has no evt.type restriction that excludes close
 		assert.are.equal(1, c.eval[evb.code("close")](hits))
@@ -204,7 +204,7 @@ describe("plan", function()
 		for _, case in ipairs({ { "/etc/b", 3, { 1 } }, { "/etc/x", 3, { 1, 2 } }, { "/tmp/y", 3, { 1 } },
 			{ "/etc/x", 4, { 1 } } }) do
 			local e = evb.openat(s, 111, case[1], 1, case[2])
-			local n = c.eval[e.type](hits)
+			local n = c.eval[e.kind](hits)
 			assert.are.same(case[3], { unpack(hits, 1, n) })
 		end
 	end)
@@ -226,7 +226,7 @@ describe("plan", function()
 		local hits = {}
 		for fd, want in pairs({ [3] = { 1 }, [4] = { 2 }, [5] = { 3 }, [6] = {} }) do
 			local e = evb.openat(s, 112, "/etc/hosts", 1, fd)
-			local n = c.eval[e.type](hits)
+			local n = c.eval[e.kind](hits)
 			assert.are.same(want, { unpack(hits, 1, n) })
 		end
 	end)

@@ -69,7 +69,7 @@ end
 
 local function evtable()
 	local max = C.saker_evtype_max()
-	local by_name, all, names = {}, {}, {}
+	local by_name, all, names, generic = {}, {}, {}, {}
 	for code = 0, max - 1 do
 		local p = C.saker_evtype_name(code)
 		local name = p ~= nil and ffi.string(p) or "NA"
@@ -79,8 +79,9 @@ local function evtable()
 			table.insert(by_name[name], code)
 			all[code] = true
 		end
+		generic[code] = C.saker_evtype_generic(code) == 1 or nil
 	end
-	return { max = max, by_name = by_name, all = all, names = names }
+	return { max = max, by_name = by_name, all = all, names = names, generic = generic }
 end
 M.evtable = evtable
 
@@ -239,6 +240,10 @@ local function rule_one(ctx, rule, diags)
 		tags = rule.tags or {}, source = rule.source or "syscall",
 		match = cg.fn, format = fmt_.format, output_keys = fmt_.keys,
 		evttypes = (not all) and types or nil, lua = cg.lua, tree = full,
+		-- a rule that names its few syscalls asks the kernel for them, even
+		-- as generic events; one that excludes a few (evt.type != x) takes
+		-- the generic events that others asked for
+		names_few = nnames <= 100,
 	}
 end
 
@@ -299,7 +304,9 @@ function M.ruleset(ruleset, s, opts)
 	for _, r in ipairs(rules) do
 		if r.enabled then
 			if r.evttypes then
-				for code in pairs(r.evttypes) do wanted[code] = true end
+				for code in pairs(r.evttypes) do
+					if r.names_few or not ctx.et.generic[code] then wanted[code] = true end
+				end
 			else
 				want_all = true
 			end
