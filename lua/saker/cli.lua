@@ -11,10 +11,16 @@ Usage: saker [options]
                      (replaces the config's rules_files)
   -o KEY=VALUE       set a config key by dotted path; repeatable
   -M SECONDS         stop after this many seconds
-  -V FILE            validate rules files (repeatable, one ruleset); exit 1 on error
+  -V, --validate FILE
+                     validate rules files (repeatable, one ruleset); exit 1 on error
   -L                 list the loaded rules
   -l NAME            describe one rule
   --list [SOURCE]    list the supported fields with type and description
+  -N                 with --list: field names only
+  --list-events      list the event types rules can name, with their parameters
+  -A                 capture every syscall, not only those the rules name (those
+                     without a decoder as generic events)
+  -P, --pidfile FILE write the agent's pid to FILE while it runs
   -U, --unbuffered   unbuffered output
   --dry-run          load config and rules, then exit
   --dump             print every captured event, one line each
@@ -30,10 +36,12 @@ Usage: saker [options]
 local valued = {
 	["-c"] = "config", ["-M"] = "duration", ["-l"] = "describe", ["--dump-lua"] = "dump_lua",
 	["-e"] = "replay", ["-w"] = "write", ["--write-window"] = "write_window",
+	["-P"] = "pidfile", ["--pidfile"] = "pidfile",
 }
-local repeated = { ["-r"] = "rules", ["-o"] = "overrides", ["-V"] = "validate" }
+local repeated = { ["-r"] = "rules", ["-o"] = "overrides", ["-V"] = "validate", ["--validate"] = "validate" }
 local switches = {
 	["-L"] = "list_rules", ["-U"] = "unbuffered", ["--unbuffered"] = "unbuffered",
+	["-N"] = "names_only", ["--list-events"] = "list_events", ["-A"] = "all_events",
 	["--dry-run"] = "dry_run", ["--dump"] = "dump", ["--version"] = "version",
 	["-h"] = "help", ["--help"] = "help",
 }

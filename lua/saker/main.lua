@@ -18,7 +18,7 @@ local function print_diags(diags, out, fmt)
 	return errors
 end
 
-local function list_fields(source)
+local function list_fields(source, names_only)
 	local core = require("saker.core")
 	local C, ffi = core.C, core.ffi
 	if source ~= true and source ~= "syscall" then
@@ -33,18 +33,62 @@ local function list_fields(source)
 		if bit.band(f.flags, C.SAKER_FF_HIDDEN) == 0 then
 			local name = ffi.string(f.name)
 			local c = name:match("^([^.]+)")
-			if c ~= class then
+			if c ~= class and not names_only then
 				class = c
 				io.stdout:write("\nField Class: ", c, "\n\n")
 			end
 			local arg = ""
 			if bit.band(f.flags, C.SAKER_FF_ARG_INDEX) ~= 0 then arg = "[N]" end
 			if bit.band(f.flags, C.SAKER_FF_ARG_KEY) ~= 0 then arg = "[KEY]" end
-			io.stdout:write(string.format("%-32s %-8s %s\n", name .. arg, types[f.type] or "?",
-				ffi.string(f.desc)))
+			if names_only then
+				io.stdout:write(name, "\n")
+			else
+				io.stdout:write(string.format("%-32s %-8s %s\n", name .. arg, types[f.type] or "?",
+					ffi.string(f.desc)))
+			end
 		end
 	end
 	return 0
+end
+
+-- --list-events: the newest version of each event in the scap table, then
+-- the syscalls that come as generic events.
+local function list_events()
+	local core = require("saker.core")
+	local C, ffi = core.C, core.ffi
+	local newest, order, generic = {}, {}, {}
+	for t = 0, C.saker_evtype_max() - 1 do
+		local name = ffi.string(C.saker_evtype_name(t))
+		if C.saker_evtype_generic(t) == 1 then
+			generic[#generic + 1] = name
+		elseif name ~= "NA" then
+			local key = string.char(C.saker_evtype_dir(t)) .. " " .. name
+			if not newest[key] then order[#order + 1] = key end
+			newest[key] = t
+		end
+	end
+	io.stdout:write("Events (the probe sends exit events; enter events come from captures):\n")
+	for _, key in ipairs(order) do
+		local t, params = newest[key], {}
+		for i = 0, C.saker_evtype_nparams(t) - 1 do params[#params + 1] = ffi.string(C.saker_evtype_param(t, i)) end
+		io.stdout:write(key, "(", table.concat(params, ", "), ")\n")
+	end
+	io.stdout:write("\nSyscalls a rule may name as evt.type (those without an event above",
+		" come as generic events, with no arguments):\n")
+	for _, name in ipairs(generic) do io.stdout:write(name, "\n") end
+	return 0
+end
+
+-- -P: the pid in a file for the agent's life; nil and a message on failure.
+local function write_pidfile(path)
+	local ffi = require("ffi")
+	pcall(ffi.cdef, "int getpid(void);")
+	local f, e = io.open(path, "w")
+	if not f then return nil, e end
+	local ok, werr = f:write(tostring(ffi.C.getpid()), "\n")
+	f:close()
+	if not ok then return nil, werr end
+	return true
 end
 
 local function describe_rules(compiled, name)
@@ -95,7 +139,8 @@ local function main(argv)
 			"\nprobe: CO-RE eBPF (tp_btf sys_exit, sched_process_exit), ring buffer\n")
 		return 0
 	end
-	if opts.list_fields then return list_fields(opts.list_fields) end
+	if opts.list_fields then return list_fields(opts.list_fields, opts.names_only) end
+	if opts.list_events then return list_events() end
 
 	local config = require("saker.config")
 	local load = require("saker.rules.load")
@@ -138,8 +183,7 @@ local function main(argv)
 	local engine = require("saker.engine")
 	local paths = #opts.rules > 0 and opts.rules or cfg.rules_files
 	if opts.dump then
-		core.C.saker_interest_all(s)
-		core.C.saker_interest_commit(s)
+		build.select(s, { interest = "all" }, opts.all_events)
 		local deadline = opts.duration and os.time() + opts.duration
 		engine.dump(s, opts.unbuffered, function(sig)
 			if sig == 2 or sig == 15 then return "signal" end
@@ -171,7 +215,7 @@ local function main(argv)
 
 	local rt, diags = require("saker.runtime").new({
 		s = s, cfg = cfg, cfg_path = cfg_path, overrides = opts.overrides,
-		rule_paths = opts.rules, duration = opts.duration,
+		rule_paths = opts.rules, duration = opts.duration, every_syscall = opts.all_events,
 	})
 	for _, d in ipairs(diags) do
 		if d.level == "error" then io.stderr:write(load.format_diag(d), "\n")
@@ -181,9 +225,17 @@ local function main(argv)
 		err("rules failed to load; not starting")
 		return 1
 	end
-	if not build.select(s, rt.compiled) then
+	if not build.select(s, rt.compiled, opts.all_events) then
 		err("cannot set the probe's syscall selection")
 		return 1
+	end
+	if opts.pidfile then
+		local ok, perr = write_pidfile(opts.pidfile)
+		if not ok then
+			err("cannot write the pid file: %s", perr)
+			rt:close()
+			return 1
+		end
 	end
 	log.info("saker %s: %d rules loaded from %s", version.saker, #rt.rules, table.concat(paths, ", "))
 	if opts.write_window then rt.on_match = function() core.C.saker_capture_keep(s) end end
@@ -192,6 +244,7 @@ local function main(argv)
 		return rt:tick(sig)
 	end)
 	rt:close()
+	if opts.pidfile then os.remove(opts.pidfile) end
 	local st = core.ffi.new("struct saker_stats")
 	core.C.saker_stats_get(s, st)
 	log.info("events: %s, drops: %s, hot reloads: %d (%d failed)",

@@ -72,14 +72,14 @@ local function same(a, b)
 end
 
 -- o: {s, cfg, cfg_path, overrides, rule_paths (from -r, or nil),
---     duration (seconds or nil)}.
+--     duration (seconds or nil), every_syscall (-A)}.
 -- Returns the runtime and the rules' diags (warnings), or nil and the diags
 -- that stopped it.
 function M.new(o)
 	local self = setmetatable({
 		s = o.s, cfg = o.cfg, cfg_path = o.cfg_path, overrides = o.overrides,
 		fixed_paths = o.rule_paths and #o.rule_paths > 0 and o.rule_paths or nil,
-		reloads = 0, reload_failures = 0,
+		every_syscall = o.every_syscall, reloads = 0, reload_failures = 0,
 	}, RT)
 	local compiled, diags = build.build(rule_paths(self, o.cfg), o.s, o.cfg)
 	self.diags = diags
@@ -217,7 +217,7 @@ function RT:finish(new, reason)
 		self.outs = new.outs
 	end
 	self.plugin_src = new.plugin_src
-	if not build.select(self.s, compiled) then
+	if not build.select(self.s, compiled, self.every_syscall) then
 		log.error("hot reload: cannot update the probe's syscall selection")
 	end
 	local old_drops = self.cfg.syscall_event_drops

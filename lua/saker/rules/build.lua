@@ -36,13 +36,17 @@ function M.build(paths, s, cfg, yield)
 	return compiled, diags
 end
 
--- Ask the kernel for the event types the ruleset needs. false on failure.
-function M.select(s, compiled)
+-- Ask the kernel for the event types the ruleset needs, or with every_syscall
+-- (-A) for every syscall, undecoded ones as generic events. false on failure.
+function M.select(s, compiled, every_syscall)
 	local C = core.C
 	C.saker_interest_clear(s)
-	if compiled.interest == "all" then
-		C.saker_interest_all(s)
-	else
+	if every_syscall or compiled.interest == "all" then C.saker_interest_all(s) end
+	if every_syscall then
+		for t = 0, C.saker_evtype_max() - 1 do
+			if C.saker_evtype_generic(t) == 1 then C.saker_interest_add(s, C.saker_evtype_name(t)) end
+		end
+	elseif compiled.interest ~= "all" then
 		for _, name in ipairs(compiled.interest) do C.saker_interest_add(s, name) end
 	end
 	return C.saker_interest_commit(s) >= 0
