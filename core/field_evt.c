@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fields.h"
+#include "field_aux.h"
 
 static const struct evt_info *einfo(struct saker *s)
 {
@@ -659,4 +660,59 @@ int fe_fs_path(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o
 		return fx_scratch_val(b, &sb, o, SAKER_FT_PATH);
 	}
 	return 0;
+}
+
+/* evt.deltatime: ns since the event handed out before this one (0 for the
+ * first); aux 1 its whole seconds, 2 the ns within the second. */
+int fe_deltatime(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
+{
+	uint64_t d = s->prev_ts && s->evt.ts > s->prev_ts ? s->evt.ts - s->prev_ts : 0;
+
+	switch (field_defs[b->id].aux) {
+	case 1: d /= 1000000000ull; break;
+	case 2: d %= 1000000000ull; break;
+	}
+	return fx_num(o, (int64_t)d, SAKER_FT_RELTIME);
+}
+
+/* The fd types that make an error a file one, and a net one. */
+static int fd_is_file(const struct fdinfo *f)
+{
+	return f->type == FDT_FILE || f->type == FDT_DIR;
+}
+
+static int fd_is_net(const struct fdinfo *f)
+{
+	return f->type == FDT_IPV4 || f->type == FDT_IPV6 || f->type == FDT_UNIX;
+}
+
+/* evt.count*: 1 when the event is of the kind counted, else missing. A
+ * failed call has no fd entry: then the call itself says file (the open
+ * family) or net (accept, connect). */
+int fe_count(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
+{
+	const struct evt_info *e = einfo(s);
+	int aux = field_defs[b->id].aux;
+	int64_t r;
+	int is;
+
+	if (aux == EC_ALL)
+		return fx_num(o, 1, SAKER_FT_UINT);
+	if (!e)
+		return 0;
+	if (aux == EC_EXIT)
+		return e->dir == '<' ? fx_num(o, 1, SAKER_FT_UINT) : 0;
+	if (!res_value(s, &r) || r >= 0)
+		return 0;
+	if (aux == EC_ERROR_FILE)
+		is = s->fd ? fd_is_file(s->fd) :
+		     strcmp(e->name, "open") == 0 || strcmp(e->name, "openat") == 0 ||
+		     strcmp(e->name, "openat2") == 0 || strcmp(e->name, "creat") == 0 ||
+		     strcmp(e->name, "open_by_handle_at") == 0;
+	else if (aux == EC_ERROR_NET)
+		is = s->fd ? fd_is_net(s->fd) :
+		     strcmp(e->name, "connect") == 0 || strncmp(e->name, "accept", 6) == 0;
+	else
+		is = 1;
+	return is ? fx_num(o, 1, SAKER_FT_UINT) : 0;
 }

@@ -5,6 +5,9 @@
  * ends that follow from which side this process is on.
  */
 #define _GNU_SOURCE
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fields.h"
@@ -59,10 +62,29 @@ static int raw_name(struct saker *s, struct saker_val *o)
 	return 0;
 }
 
+/* fd.directory of a file or directory fd: *p, *len point into its name. */
+static int dir_of(const struct fdinfo *f, const char **p, uint32_t *len)
+{
+	const char *n = pstr_c(&f->name), *slash;
+
+	if (!is_file(f) || !f->name.len)
+		return 0;
+	*p = n;
+	*len = f->name.len;
+	if (f->type == FDT_DIR)
+		return 1;
+	slash = memrchr(n, '/', f->name.len);
+	if (!slash)
+		return 0;
+	*len = slash == n ? 1 : (uint32_t)(slash - n);
+	return 1;
+}
+
 int ff_str(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
 {
 	struct fdinfo *f = s->fd;
 	const char *n, *slash, *x;
+	struct sbuf sb;
 	uint32_t len;
 
 	if (!f)
@@ -84,14 +106,20 @@ int ff_str(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
 			return 1;
 		return len ? fx_str(o, n, len, SAKER_FT_STR) : 0;
 	case FD_DIRECTORY:
-		if (!is_file(f) || !len)
+		if (!dir_of(f, &n, &len))
 			return 0;
-		if (f->type == FDT_DIR)
-			return fx_str(o, n, len, SAKER_FT_PATH);
-		slash = memrchr(n, '/', len);
-		if (!slash)
+		return fx_str(o, n, len, SAKER_FT_PATH);
+	case FD_CONTAINERNAME:
+	case FD_CONTAINERDIR:
+		if (field_defs[b->id].aux == FD_CONTAINERDIR && !dir_of(f, &n, &len))
 			return 0;
-		return fx_str(o, n, slash == n ? 1 : (uint32_t)(slash - n), SAKER_FT_PATH);
+		/* libsinsp's container id: empty outside containers */
+		fx_scratch(b, &sb);
+		if (s->thr->in_container)
+			sb_puts(&sb, s->thr->container_id);
+		sb_putc(&sb, ':');
+		sb_putn(&sb, n, len);
+		return fx_scratch_val(b, &sb, o, SAKER_FT_STR);
 	case FD_FILENAME:
 		if (!is_file(f) || f->type == FDT_DIR || !len)
 			return 0;
@@ -235,4 +263,86 @@ int ff_types(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
 		}
 	}
 	return 0;
+}
+
+/* /etc/services, read once: the entries with a port and a protocol. */
+static void services_read(struct fields *fx)
+{
+	char line[512], name[64], proto[16];
+	struct service *v;
+	unsigned port;
+	uint32_t cap = 0;
+	FILE *fp;
+
+	fx->svc_read = 1;
+	fp = fopen("/etc/services", "re");
+	if (!fp)
+		return;
+	while (fgets(line, sizeof(line), fp)) {
+		if (sscanf(line, "%63s %u/%15s", name, &port, proto) != 3 || name[0] == '#' ||
+		    port > 0xffff || strlen(name) >= sizeof(v->name))
+			continue;
+		if (fx->nsvc == cap) {
+			cap = cap ? cap * 2 : 256;
+			v = realloc(fx->svc, cap * sizeof(*v));
+			if (!v)
+				break;
+			fx->svc = v;
+		}
+		v = &fx->svc[fx->nsvc++];
+		v->port = (uint16_t)port;
+		v->l4proto = strcmp(proto, "tcp") == 0 ? L4_TCP : strcmp(proto, "udp") == 0 ? L4_UDP : 0;
+		strcpy(v->name, name);
+	}
+	fclose(fp);
+}
+
+/* The service name of a port for a transport (tcp, udp; any other: any
+ * entry), the first in file order, as getservbyport finds it. */
+static const char *service_of(struct saker *s, uint16_t port, uint8_t l4proto)
+{
+	struct fields *fx = fx_of(s);
+	uint32_t k;
+	int any = l4proto != L4_TCP && l4proto != L4_UDP;
+
+	if (!fx->svc_read)
+		services_read(fx);
+	for (k = 0; k < fx->nsvc; k++)
+		if (fx->svc[k].port == port && (any || fx->svc[k].l4proto == l4proto))
+			return fx->svc[k].name;
+	return NULL;
+}
+
+/* fd.cproto / sproto / lproto / rproto: the port of that end as its
+ * service name from /etc/services, or as a number when it has none. */
+int ff_proto(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
+{
+	struct fdinfo *f = s->fd;
+	int end = field_end(&field_defs[b->id], f, i);
+	const char *name;
+	struct sbuf sb;
+	uint16_t port;
+
+	if (end < 0)
+		return 0;
+	port = end ? f->sport : f->cport;
+	name = service_of(s, port, f->l4proto);
+	if (name)
+		return fx_str(o, name, (uint32_t)strlen(name), SAKER_FT_STR);
+	fx_scratch(b, &sb);
+	sb_printf(&sb, "%u", port);
+	return fx_scratch_val(b, &sb, o, SAKER_FT_STR);
+}
+
+/* fd.uid: the thread id followed by the fd number, as one word */
+int ff_uid(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
+{
+	struct sbuf sb;
+	int64_t fd = s->fd ? s->fd->fd : s->fdnum;
+
+	if (fd < 0)
+		return 0;
+	fx_scratch(b, &sb);
+	sb_printf(&sb, "%" PRId64 "%" PRId64, s->thr->tid, fd);
+	return fx_scratch_val(b, &sb, o, SAKER_FT_STR);
 }

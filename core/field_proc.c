@@ -79,6 +79,7 @@ int fp_int(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
 {
 	struct thread *t = subject(s, b, i);
 	struct thread *p;
+	uint32_t k;
 	int64_t v;
 
 	if (!t)
@@ -113,6 +114,13 @@ int fp_int(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
 		if (t->files >= s->fds.fcap || !s->fds.files[t->files].refs)
 			return 0;
 		return fx_num(o, s->fds.files[t->files].nfds, SAKER_FT_UINT);
+	case PI_CMDNARGS:
+		return fx_num(o, t->argc, SAKER_FT_UINT);
+	case PI_CMDLENARGS:
+		/* the arguments' characters, without the separators */
+		for (v = 0, k = 0; k < t->args.len; k++)
+			v += t->args.s[k] != 0;
+		return fx_num(o, v, SAKER_FT_UINT);
 	case PI_PVPID:
 		p = thread_parent(s, t);
 		if (!p)
@@ -384,4 +392,58 @@ int fp_missing(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o
 int fp_false(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
 {
 	return fx_num(o, 0, SAKER_FT_BOOL);
+}
+
+/* proc.stdin/stdout/stderr.type and .name: the process's fd 0, 1 or 2 (aux,
+ * | PT_STDIO_NAME for the name); missing when the fd table lacks it. */
+int fp_stdio(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
+{
+	int aux = field_defs[b->id].aux;
+	struct fdinfo *f = fd_find(s, s->thr, aux & 3);
+	const char *x;
+
+	if (!f)
+		return 0;
+	if (aux & PT_STDIO_NAME)
+		return fx_str(o, pstr_c(&f->name), f->name.len, SAKER_FT_STR);
+	x = fd_type_name((enum fd_type)f->type);
+	return fx_str(o, x, (uint32_t)strlen(x), SAKER_FT_STR);
+}
+
+/* thread.cgroups: every "subsystem=path" of the thread, space separated;
+ * thread.cgroup.SUBSYS (the key): that subsystem's path. Missing when the
+ * thread has none. */
+int fp_cgroups(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
+{
+	const struct pstr *cg = &s->thr->cgroups;
+	const char *p, *end, *item;
+	struct sbuf sb;
+	uint32_t n;
+
+	if (!cg->len)
+		return 0;
+	if (!b->keylen) {
+		fx_scratch(b, &sb);
+		put_joined(&sb, cg);
+		return fx_scratch_val(b, &sb, o, SAKER_FT_STR);
+	}
+	for (p = cg->s, end = p + cg->len; p < end; p += n + 1) {
+		item = p;
+		n = (uint32_t)strnlen(item, (size_t)(end - item));
+		if (n > b->keylen && item[b->keylen] == '=' &&
+		    memcmp(item, b->key, b->keylen) == 0)
+			return fx_str(o, item + b->keylen + 1, n - b->keylen - 1, SAKER_FT_STR);
+	}
+	return 0;
+}
+
+/* thread.nametid: the process name followed by the thread id, as one word */
+int fp_nametid(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
+{
+	struct thread *t = s->thr;
+	struct sbuf sb;
+
+	fx_scratch(b, &sb);
+	sb_printf(&sb, "%.*s%" PRId64, (int)strnlen(t->comm, sizeof(t->comm)), t->comm, t->tid);
+	return fx_scratch_val(b, &sb, o, SAKER_FT_STR);
 }

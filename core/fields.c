@@ -105,6 +105,7 @@ static void fields_free(void *p)
 	free(f->b);
 	free(f->memo);
 	free(f->memo_evt);
+	free(f->svc);
 	free(f);
 }
 
@@ -344,6 +345,9 @@ static void render_val(struct sbuf *b, const struct field_def *d, const struct s
 	case SAKER_FT_IPADDR:
 	case SAKER_FT_IPNET:
 		render_ip(b, v->s, v->len);
+		break;
+	case SAKER_FT_RELTIME:
+		sb_printf(b, d->style == FS_PAD9 ? "%09" PRIu64 : "%" PRIu64, (uint64_t)v->n);
 		break;
 	case SAKER_FT_ABSTIME:
 		switch (d->style) {

@@ -34,7 +34,15 @@ typedef int (*field_get_fn)(struct saker *s, struct fbind *b, uint32_t i, struct
 /* How a value is written by saker_field_render, beside its type. */
 enum fstyle {
 	FS_PLAIN = 0,
-	FS_TIME, FS_TIME_S, FS_DATETIME, FS_DATETIME_S, FS_ISO8601  /* ABSTIME */
+	FS_TIME, FS_TIME_S, FS_DATETIME, FS_DATETIME_S, FS_ISO8601, /* ABSTIME */
+	FS_PAD9                     /* RELTIME: nine digits, zero-padded */
+};
+
+/* A port's service name from /etc/services (fd.*proto). */
+struct service {
+	uint16_t port;
+	uint8_t l4proto;            /* L4_TCP, L4_UDP, 0 other */
+	char name[29];
 };
 
 struct field_def {
@@ -66,6 +74,10 @@ struct fields {
 	struct thread *anc[FX_MAXANC];
 	char host[256];
 	uint32_t hostlen;
+	/* /etc/services, read at the first fd.*proto lookup (field_fd.c) */
+	struct service *svc;
+	uint32_t nsvc;
+	uint8_t svc_read;
 };
 
 /* ---- helpers shared by the extractors (fields.c) ----------------------- */
@@ -134,6 +146,8 @@ int fe_buffer(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
 int fe_eflag(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
 int fe_buflen(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
 int fe_fs_path(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
+int fe_deltatime(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
+int fe_count(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
 
 /* field_proc.c: proc.*, thread.*, user.*, group.*, container.*, k8s.* */
 int fp_str(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
@@ -152,6 +166,9 @@ int fp_group(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
 int fp_container(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
 int fp_missing(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
 int fp_false(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
+int fp_stdio(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
+int fp_cgroups(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
+int fp_nametid(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
 
 /* field_fd.c */
 int ff_num(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
@@ -160,5 +177,7 @@ int ff_ip(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
 int ff_port(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
 int ff_misc(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
 int ff_types(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
+int ff_proto(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
+int ff_uid(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
 
 #endif

@@ -263,6 +263,17 @@ static void test_chain(void)
 	CHECK_STR(R("evt.arg[13]"), "cat");
 	CHECK_STR(R("evt.rawarg.pid"), "300");
 	CHECK_STR(R("evt.arg.ptid"), "bash");  /* a pid resolves to its comm */
+	CHECK_STR(R("proc.cmdnargs"), "2");         /* "/etc/passwd" and "x y" */
+	CHECK_STR(R("proc.cmdlenargs"), "14");
+	CHECK_STR(R("thread.nametid"), "cat300");
+	CHECK_STR(R("thread.cgroups"), "<NA>");
+	CHECK_STR(R("thread.cgroup.cpuset"), "<NA>");
+	CHECK_STR(R("evt.count"), "1");
+	CHECK_STR(R("evt.count.exit"), "1");
+	CHECK_STR(R("evt.count.error"), "<NA>");
+	CHECK_STR(R("fd.uid"), "<NA>");
+	CHECK_STR(R("fd.containername"), "<NA>");
+	CHECK_STR(R("evt.deltatime"), "1");         /* ts goes up by 1 per event */
 
 	/* proc.aname without an index: every ancestor from the parent up */
 	{
@@ -327,6 +338,11 @@ static void test_files(void)
 	CHECK_STR(R("evt.time.iso8601"), "2023-11-14T22:13:20.123456796Z");
 	CHECK_STR(R("evt.rawtime"), "1700000000123456796");
 	CHECK_STR(R("evt.cpu"), "1");
+	CHECK_STR(R("fd.uid"), "3003");
+	CHECK_STR(R("fd.containername"), ":/tmp/work/data/file.txt");
+	CHECK_STR(R("fd.containerdirectory"), ":/tmp/work/data");
+	CHECK_STR(R("evt.count.error"), "<NA>");
+	CHECK_STR(R("evt.count.error.file"), "<NA>");
 
 	/* two rendered values alive at once */
 	h1 = saker_field_bind(S, "proc.cmdline", NULL, NULL, 0);
@@ -382,6 +398,19 @@ static void test_files(void)
 	CHECK_STR(R("evt.rawarg.fd"), "-2");
 	CHECK_STR(R("evt.arg.dev"), "0");
 	CHECK_STR(R("evt.args"), "fd=-2(ENOENT) name=/nope flags=1(O_RDONLY) mode=0 dev=0 ino=0");
+	CHECK_STR(R("evt.count.error"), "1");
+	CHECK_STR(R("evt.count.error.file"), "1");
+	CHECK_STR(R("evt.count.error.net"), "<NA>");
+	CHECK_STR(R("fd.uid"), "<NA>");
+
+	/* an enter event is not counted as an exit */
+	evb_begin(&B, 2, 300, ts++);       /* open E */
+	evb_str(&B, "/etc/hosts");
+	evb_u32(&B, 1);
+	evb_u32(&B, 0);
+	push();
+	CHECK_STR(R("evt.count"), "1");
+	CHECK_STR(R("evt.count.exit"), "<NA>");
 }
 
 static void test_socket(void)
@@ -434,6 +463,13 @@ static void test_socket(void)
 	CHECK_STR(R("evt.arg.tuple"), "10.0.0.1:40000->10.0.0.2:443");
 	CHECK_STR(R("evt.arg.addr"), "10.0.0.2:443");
 	CHECK_STR(R("evt.arg.fd"), "<4>10.0.0.1:40000->10.0.0.2:443");
+	/* ports by their /etc/services names (https is 443/tcp there) */
+	CHECK_STR(R("fd.sproto"), "https");
+	CHECK_STR(R("fd.rproto"), "https");
+	CHECK_STR(R("fd.cproto"), "40000");
+	CHECK_STR(R("fd.lproto"), "40000");
+	CHECK_STR(R("fd.uid"), "3005");
+	CHECK_STR(R("evt.count.error.net"), "<NA>");
 	{
 		struct saker_val v;
 		int32_t h = saker_field_bind(S, "fd.sip", NULL, NULL, 0);
@@ -443,6 +479,18 @@ static void test_socket(void)
 		h = saker_field_bind(S, "fd.sport", NULL, NULL, 0);
 		CHECK(saker_field_get(S, h, &v) == 1 && v.type == SAKER_FT_PORT && v.n == 443);
 	}
+
+	/* a refused connect on the same socket: a network error */
+	evb_begin(&B, 23, 300, ts++);
+	evb_u64(&B, (uint64_t)-111);
+	evb_raw(&B, tup, sizeof(tup));
+	evb_u64(&B, 5);
+	evb_raw(&B, addr, sizeof(addr));
+	push();
+	CHECK_STR(R("evt.res"), "ECONNREFUSED");
+	CHECK_STR(R("evt.count.error"), "1");
+	CHECK_STR(R("evt.count.error.net"), "1");
+	CHECK_STR(R("evt.count.error.file"), "<NA>");
 }
 
 /* accept4 X (389) of an IPv6 connection: this process is the server */
@@ -483,6 +531,62 @@ static void test_accept6(void)
 	CHECK_STR(R("fd.sockfamily"), "ip");
 	CHECK_STR(R("fd.types[7]"), "ipv6");
 	CHECK_STR(R("fd.types[99]"), "<NA>");
+	CHECK_STR(R("fd.sproto"), "http-alt");      /* 8080/tcp */
+	CHECK_STR(R("fd.lproto"), "http-alt");
+	CHECK_STR(R("fd.rproto"), "51000");
+	CHECK_STR(R("fd.cproto"), "51000");
+}
+
+/* fd 0, 1, 2 of the process: /dev/null, a tty, and the TCP socket dup'ed */
+static void test_stdio(void)
+{
+	CHECK_STR(R("proc.stdin.type"), "<NA>");
+	open_(300, 0, "/dev/null", 1);
+	openat(300, 1, -100, "/dev/pts/0", 2, 0);
+	evb_begin(&B, 363, 300, ts++);     /* dup2 X */
+	evb_u64(&B, 2);
+	evb_u64(&B, 5);
+	evb_u64(&B, 2);
+	push();
+	CHECK_STR(R("evt.type"), "dup2");
+	CHECK_STR(R("proc.stdin.type"), "file");
+	CHECK_STR(R("proc.stdin.name"), "/dev/null");
+	CHECK_STR(R("proc.stdout.type"), "file");
+	CHECK_STR(R("proc.stdout.name"), "/dev/pts/0");
+	CHECK_STR(R("proc.stderr.type"), "ipv4");
+	CHECK_STR(R("proc.stderr.name"), "10.0.0.1:40000->10.0.0.2:443");
+}
+
+/* evt.deltatime: from the event handed out before; 0 for the first */
+static void test_deltatime(void)
+{
+	struct saker_opts o = { 0 };
+	struct saker *s2 = saker_open(&o, NULL, 0);
+	struct saker *keep = S;
+
+	ts += 2000000005;
+	evb_begin(&B, 199, 300, ts++);     /* setuid X */
+	evb_u64(&B, 0);
+	evb_u32(&B, 0);
+	push();
+	CHECK_STR(R("evt.deltatime"), "2000000006");
+	CHECK_STR(R("evt.deltatime.s"), "2");
+	CHECK_STR(R("evt.deltatime.ns"), "000000006");
+	CHECK_INT(N("evt.deltatime.ns"), 6);
+	CHECK_INT(saker_field_info(saker_field_find("evt.deltatime"))->type, SAKER_FT_RELTIME);
+
+	/* a fresh context's first event */
+	CHECK(s2 != NULL);
+	if (!s2)
+		return;
+	S = s2;
+	evb_begin(&B, 199, 300, ts++);
+	evb_u64(&B, 0);
+	evb_u32(&B, 0);
+	push();
+	CHECK_STR(R("evt.deltatime"), "0");
+	S = keep;
+	saker_close(s2);
 }
 
 static void test_container(void)
@@ -496,6 +600,25 @@ static void test_container(void)
 	CHECK_STR(R("proc.cmdline"), "nginx");
 	CHECK_STR(R("proc.args"), "");
 	CHECK_STR(R("user.uid"), "33");
+	CHECK_STR(R("proc.cmdnargs"), "0");
+	CHECK_STR(R("proc.cmdlenargs"), "0");
+	CHECK_STR(R("thread.nametid"), "nginx400");
+	CHECK_STR(R("thread.cgroups"),
+		  "cpuset=/docker/3f4e5d6c7b8a9f0e1d2c3b4a5968778695a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0 "
+		  "memory=/docker/3f4e5d6c7b8a9f0e1d2c3b4a5968778695a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0");
+	CHECK_STR(R("thread.cgroup.memory"),
+		  "/docker/3f4e5d6c7b8a9f0e1d2c3b4a5968778695a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0");
+	CHECK_STR(R("thread.cgroup[cpuset]"),
+		  "/docker/3f4e5d6c7b8a9f0e1d2c3b4a5968778695a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0");
+	CHECK_STR(R("thread.cgroup.blkio"), "<NA>");
+	CHECK_STR(R("thread.cgroup.cpu"), "<NA>");   /* a prefix of cpuset is not cpuset */
+	CHECK_INT(saker_field_bind(S, "thread.cgroup", NULL, NULL, 0), -1);
+
+	open_(400, 3, "/etc/nginx/nginx.conf", 1);
+	CHECK_STR(R("fd.containername"), "3f4e5d6c7b8a:/etc/nginx/nginx.conf");
+	CHECK_STR(R("fd.containerdirectory"), "3f4e5d6c7b8a:/etc/nginx");
+	CHECK_STR(R("fd.uid"), "4003");
+	CHECK_STR(R("proc.stdin.name"), "<NA>");
 
 	evb_begin(&B, 199, 400, ts++);      /* setuid X */
 	evb_u64(&B, 0);
@@ -528,6 +651,8 @@ int main(void)
 	test_files();
 	test_socket();
 	test_accept6();
+	test_stdio();
+	test_deltatime();
 	test_container();
 	saker_close(S);
 	return check_done();
