@@ -8,7 +8,7 @@ BPFTOOL ?= bpftool
 ARCH    := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 HOME_DIR := $(abspath .)
 
-PKGS     := luajit libbpf libcurl
+PKGS     := luajit libbpf libcurl libmicrohttpd
 CFLAGS   ?= -O2 -g
 CFLAGS   += -Wall -Wextra -Wno-unused-parameter -fPIC -std=gnu11 \
             -I$(BUILD) -Icore $(shell pkg-config --cflags $(PKGS)) \
@@ -53,7 +53,7 @@ DEB_PKGS := make gcc libc6-dev clang llvm pkg-config libbpf-dev bpftool libelf-d
             luajit libluajit-5.1-dev libyaml-dev lua-yaml lua-dkjson libcurl4-openssl-dev lua-busted \
             python3 runc busybox-static util-linux iproute2 procps sysdig \
             g++ libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc \
-            python3-grpcio python3-grpc-tools python3-pkg-resources openssl
+            python3-grpcio python3-grpc-tools python3-pkg-resources openssl libmicrohttpd-dev curl
 deps:
 	@missing=$$(dpkg-query -W -f='$${db:Status-Abbrev} $${Package}\n' $(DEB_PKGS) 2>/dev/null \
 		| awk '$$1=="ii" {print $$2}' | sort > $(BUILD).have; \

@@ -298,3 +298,22 @@ struct saker_memo {
 };
 /* 0, or -1: out of memory. */
 int32_t saker_field_memo(struct saker *s, struct saker_memo *out);
+
+/* ---- webserver (core/web.c): Falco's health, versions and metrics ----- */
+
+struct saker_web_opts {
+	const char *address;      /* webserver.listen_address: an IPv4 or IPv6 literal */
+	uint16_t port;            /* webserver.listen_port */
+	const char *healthz;      /* webserver.k8s_healthz_endpoint, e.g. "/healthz" */
+	int32_t threads;          /* webserver.threadiness: 0 one thread for all */
+	const char *pem;          /* webserver.ssl_certificate (key and chain) when ssl_enabled, else NULL */
+	const char *versions;     /* the body of GET /versions (JSON) */
+	int32_t metrics;          /* serve GET /metrics (webserver.prometheus_metrics_enabled) */
+};
+struct saker_web;
+/* Serving on its own threads; NULL with err filled (a port in use, a bad
+ * address, an unreadable certificate). */
+struct saker_web *saker_web_start(const struct saker_web_opts *o, char *err, uint32_t errlen);
+/* The body GET /metrics returns from now on (Prometheus text; copied). */
+void saker_web_set_metrics(struct saker_web *w, const char *text, uint32_t len);
+void saker_web_stop(struct saker_web *w);

@@ -63,8 +63,9 @@ local function defaults()
 			threshold = 0.1, actions = { "log", "alert" }, rate = 0.03333, max_burst = 1,
 		},
 		webserver = {
-			enabled = false, listen_port = 8765, listen_address = "0.0.0.0",
-			prometheus_metrics_enabled = false,
+			enabled = true, threadiness = 0, listen_port = 8765, listen_address = "0.0.0.0",
+			k8s_healthz_endpoint = "/healthz", ssl_enabled = false,
+			ssl_certificate = "/etc/saker/saker.pem", prometheus_metrics_enabled = false,
 		},
 		metrics = { enabled = false, interval = "1h" },
 		saker = {},
@@ -348,6 +349,8 @@ local function validate(cfg, diags, file)
 	end
 	local grpc_err = require("saker.outputs.grpc").check(cfg)
 	if grpc_err then bad(grpc_err) end
+	local web_err = require("saker.web").check(cfg)
+	if web_err then bad(web_err) end
 	if type(cfg.rules) ~= "table" then
 		bad("'rules' must be a list of {enable: ...} / {disable: ...} entries")
 		return

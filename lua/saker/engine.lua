@@ -25,9 +25,9 @@ local TICK_MS = 20      -- and the time between two ticks then
 -- returns. No event is lost or seen twice across a swap: the loop is the
 -- only reader of events and swaps between two of them.
 function M.run(s, rt, tick)
-	local eval, rules, outs, last, on_match
+	local eval, rules, outs, last, on_match, matches
 	local function take()
-		eval, rules, outs, on_match = rt.eval, rt.rules, rt.outs, rt.on_match
+		eval, rules, outs, on_match, matches = rt.eval, rt.rules, rt.outs, rt.on_match, rt.matches
 		last = rt.first and 1 or math.huge
 	end
 	take()
@@ -44,6 +44,8 @@ function M.run(s, rt, tick)
 				if on_match then on_match() end -- rt.on_match: -w --write-window keeps the event
 				for i = 1, nhits < last and nhits or last do
 					local r = rules[hits[i]]
+					local name = r.name
+					matches[name] = (matches[name] or 0) + 1
 					local msg, fields = r.format()
 					outs:emit(alert.build(r, ev.ts, msg, fields))
 				end

@@ -20,6 +20,7 @@ local drops = require("saker.drops")
 local watch = require("saker.watch")
 local clock = require("saker.clock")
 local log = require("saker.log")
+local web = require("saker.web")
 
 local M = {}
 
@@ -93,7 +94,12 @@ function M.new(o)
 		return nil, diags
 	end
 	self.plugin_src = plugin_sources(o.cfg)
+	self.matches, self.rule_info = {}, {} -- alerts per rule name, for /metrics
 	self:adopt(compiled, o.cfg)
+	local werr
+	self.web, werr = web.start(o.cfg)
+	if werr then log.warning("%s; going on without it", werr) end
+	if self.web then self.web:update(self) end
 	self.monitor = drops.new(o.s, o.cfg, function(rule, msg, fields)
 		self:internal_alert(rule, msg, fields)
 	end)
@@ -108,6 +114,7 @@ end
 function RT:adopt(compiled, cfg)
 	self.compiled, self.cfg = compiled, cfg
 	self.eval, self.rules = compiled.eval, compiled.rules
+	for _, r in ipairs(compiled.rules) do self.rule_info[r.name] = r end
 	self.first = cfg.rule_matching == "first"
 end
 
@@ -300,12 +307,14 @@ function RT:tick(sig)
 	if now >= self.next_sec then
 		self.next_sec = now + 1000
 		if self.monitor:check(now / 1000) == "exit" then return "drops" end
+		if self.web then self.web:update(self) end
 	end
 	if self.deadline and now >= self.deadline then return "duration" end
 	return swapped and "swap" or nil
 end
 
 function RT:close()
+	if self.web then self.web:stop() end
 	if self.watcher then self.watcher:close() end
 	self.outs:close()
 end

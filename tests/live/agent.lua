@@ -47,11 +47,12 @@ M.sleep = sleep
 local Agent = {}
 Agent.__index = Agent
 
--- ./saker with these command-line words, JSON alerts, unbuffered; its
--- output and log go to files in a temp dir of its own.
+-- ./saker with these command-line words, JSON alerts, unbuffered, and no
+-- webserver unless the words turn it on (agents of tests run side by side);
+-- its output and log go to files in a temp dir of its own.
 function M.spawn(words)
 	local dir = M.tmpdir()
-	local cmd = string.format("%s/saker -o json_output=true -U %s >%s/out 2>%s/err & echo $!",
+	local cmd = string.format("%s/saker -o json_output=true -o webserver.enabled=false -U %s >%s/out 2>%s/err & echo $!",
 		M.home, words, dir, dir)
 	local p = io.popen(cmd)
 	local pid = p:read("*l")

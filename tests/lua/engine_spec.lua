@@ -57,16 +57,18 @@ local function run(rule_matching)
 		C.saker_inject(s, raw, #raw, 0)
 	end
 	local out = collector()
-	local rt = { eval = compiled.eval, rules = compiled.rules, outs = out, first = rule_matching == "first" }
+	local rt = { eval = compiled.eval, rules = compiled.rules, outs = out, first = rule_matching == "first",
+		matches = {} }
 	-- the queue drained, the loop idles and asks tick: stop there
 	local why = engine.run(s, rt, function() return "drained" end)
-	return out.alerts, why
+	return out.alerts, why, rt.matches
 end
 
 describe("engine", function()
 	it("alerts for every matching rule, in rule order, and stops when tick says so", function()
-		local alerts, why = run("all")
+		local alerts, why, matches = run("all")
 		assert.equal("drained", why)
+		assert.same({ ["second in file"] = 1, ["first match"] = 2 }, matches) -- for /metrics
 		local names = {}
 		for i, a in ipairs(alerts) do names[i] = a.rule end
 		assert.same({ "second in file", "first match", "first match" }, names)
