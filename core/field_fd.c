@@ -265,70 +265,19 @@ int ff_types(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
 	return 0;
 }
 
-/* /etc/services, read once: the entries with a port and a protocol. */
-static void services_read(struct fields *fx)
-{
-	char line[512], name[64], proto[16];
-	struct service *v;
-	unsigned port;
-	uint32_t cap = 0;
-	FILE *fp;
-
-	fx->svc_read = 1;
-	fp = fopen("/etc/services", "re");
-	if (!fp)
-		return;
-	while (fgets(line, sizeof(line), fp)) {
-		if (sscanf(line, "%63s %u/%15s", name, &port, proto) != 3 || name[0] == '#' ||
-		    port > 0xffff || strlen(name) >= sizeof(v->name))
-			continue;
-		if (fx->nsvc == cap) {
-			cap = cap ? cap * 2 : 256;
-			v = realloc(fx->svc, cap * sizeof(*v));
-			if (!v)
-				break;
-			fx->svc = v;
-		}
-		v = &fx->svc[fx->nsvc++];
-		v->port = (uint16_t)port;
-		v->l4proto = strcmp(proto, "tcp") == 0 ? L4_TCP : strcmp(proto, "udp") == 0 ? L4_UDP : 0;
-		strcpy(v->name, name);
-	}
-	fclose(fp);
-}
-
-/* The service name of a port for a transport (tcp, udp; any other: any
- * entry), the first in file order, as getservbyport finds it. */
-static const char *service_of(struct saker *s, uint16_t port, uint8_t l4proto)
-{
-	struct fields *fx = fx_of(s);
-	uint32_t k;
-	int any = l4proto != L4_TCP && l4proto != L4_UDP;
-
-	if (!fx->svc_read)
-		services_read(fx);
-	for (k = 0; k < fx->nsvc; k++)
-		if (fx->svc[k].port == port && (any || fx->svc[k].l4proto == l4proto))
-			return fx->svc[k].name;
-	return NULL;
-}
-
-/* fd.cproto / sproto / lproto / rproto: the port of that end as its
- * service name from /etc/services, or as a number when it has none. */
+/* fd.cproto / sproto / lproto / rproto: the port of that end as text.
+ * libsinsp names the service only with port resolution on, which Falco
+ * never turns on: Falco prints the number, and so does saker. */
 int ff_proto(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
 {
 	struct fdinfo *f = s->fd;
 	int end = field_end(&field_defs[b->id], f, i);
-	const char *name;
 	struct sbuf sb;
 	uint16_t port;
 
 	if (end < 0)
 		return 0;
 	port = end ? f->sport : f->cport;
-	name = service_of(s, port, f->l4proto);
-	if (name)
-		return fx_str(o, name, (uint32_t)strlen(name), SAKER_FT_STR);
 	fx_scratch(b, &sb);
 	sb_printf(&sb, "%u", port);
 	return fx_scratch_val(b, &sb, o, SAKER_FT_STR);

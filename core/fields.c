@@ -105,7 +105,6 @@ static void fields_free(void *p)
 	free(f->b);
 	free(f->memo);
 	free(f->memo_evt);
-	free(f->svc);
 	free(f);
 }
 

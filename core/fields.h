@@ -38,13 +38,6 @@ enum fstyle {
 	FS_PAD9                     /* RELTIME: nine digits, zero-padded */
 };
 
-/* A port's service name from /etc/services (fd.*proto). */
-struct service {
-	uint16_t port;
-	uint8_t l4proto;            /* L4_TCP, L4_UDP, 0 other */
-	char name[29];
-};
-
 struct field_def {
 	struct saker_field_info info;
 	field_get_fn get;
@@ -74,10 +67,6 @@ struct fields {
 	struct thread *anc[FX_MAXANC];
 	char host[256];
 	uint32_t hostlen;
-	/* /etc/services, read at the first fd.*proto lookup (field_fd.c) */
-	struct service *svc;
-	uint32_t nsvc;
-	uint8_t svc_read;
 };
 
 /* ---- helpers shared by the extractors (fields.c) ----------------------- */
