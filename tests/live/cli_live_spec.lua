@@ -14,17 +14,22 @@ describe_live("command line, live", function()
 
 	it("-A with --dump shows syscalls no rule names, by their own name", function()
 		local tag = dir:match("([^/]+)$")
-		local p = io.popen(string.format("%s/saker --dump -A -M 4 >%s/dump 2>%s/err & echo $!",
+		local p = io.popen(string.format("%s/saker --dump -A -U -M 60 >%s/dump 2>%s/err & echo $!",
 			agent.home, dir, dir))
 		local pid = p:read("*l")
 		p:close()
-		agent.sleep(2)
-		assert.is_true(agent.sh("perl -e 'getppid(); # " .. tag .. "'"))
+		-- capturing once events come out
+		assert.is_true(agent.wait_for(function() return #agent.read(dir .. "/dump") > 0 end, 10))
+		local dump
+		assert.is_true(agent.wait_for(function()
+			agent.sh("perl -e 'getppid(); # " .. tag .. "'")
+			dump = agent.read(dir .. "/dump")
+			return dump:find(" perl %(%d+%) < getppid") ~= nil
+		end, 10), agent.read(dir .. "/err"))
+		agent.sh("kill -INT " .. pid)
 		assert.is_true(agent.wait_for(function()
 			return not agent.sh("kill -0 " .. pid .. " 2>/dev/null")
-		end, 8))
-		local dump = agent.read(dir .. "/dump")
-		assert.truthy(dump:find(" perl %(%d+%) < getppid"), agent.read(dir .. "/err"))
+		end, 10))
 		-- every generic event is named after its syscall
 		assert.is_nil(dump:find(" < syscall ", 1, true))
 	end)
