@@ -80,6 +80,111 @@ static int dir_of(const struct fdinfo *f, const char **p, uint32_t *len)
 	return 1;
 }
 
+static int named(const char *name, const char *const *list)
+{
+	for (; *list; list++)
+		if (!strcmp(name, *list))
+			return 1;
+	return 0;
+}
+
+/* libsinsp's fd.name for an fd-related exit event whose fd is not in the
+ * table (a failed open or connect, an fd from before the capture): the
+ * path or tuple the event carries for calls that make an fd, else "".
+ * 0 when the event is not about an fd (the fields are then missing). */
+static int creator_name(struct saker *s, struct sbuf *sb)
+{
+	static const char *const by_path[] = { "open", "creat", "openat", "openat2", NULL };
+	static const char *const by_tuple[] = { "accept", "accept4", "connect", NULL };
+	const struct evt_info *e;
+	int k = -1;
+
+	if (s->evt.type >= evt_table_len)
+		return 0;
+	e = &evt_table[s->evt.type];
+	if (e->dir != '<' || !(e->flags & (EF_CREATES_FD | EF_USES_FD | EF_DESTROYS_FD)))
+		return 0;
+	if (named(e->name, by_path))
+		k = evt_pidx(s->evt.type, EVP_NAME);
+	else if (named(e->name, by_tuple))
+		k = evt_pidx(s->evt.type, EVP_TUPLE);
+	if (k >= 0 && (uint32_t)k < s->par.n)
+		fx_param(s, (uint32_t)k, sb, AF_RESOLVED);
+	return 1;
+}
+
+/* fd.typechar of such an event, from the call that would have made it */
+static char creator_typechar(struct saker *s)
+{
+	static const struct { const char *const names[5]; char c; } by_call[] = {
+		{ { "open", "creat", "openat", "openat2", NULL }, 'f' },
+		{ { "socket", "accept", "accept4", NULL }, '4' },
+		{ { "pipe", "pipe2", NULL }, 'p' },
+		{ { "eventfd", "eventfd2", NULL }, 'e' },
+		{ { "signalfd", "signalfd4", NULL }, 's' },
+		{ { "timerfd_create", NULL }, 't' },
+		{ { "inotify_init", "inotify_init1", NULL }, 'i' },
+	};
+	const char *name = evt_table[s->evt.type].name;
+	uint32_t k;
+
+	for (k = 0; k < sizeof(by_call) / sizeof(by_call[0]); k++)
+		if (named(name, by_call[k].names))
+			return by_call[k].c;
+	return 'o';
+}
+
+/* fd.name, directory, typechar, nameraw and the container forms of an
+ * event with no fd entry, as libsinsp gives them (see creator_name). */
+static int null_fd(struct saker *s, struct fbind *b, struct saker_val *o)
+{
+	int what = field_defs[b->id].aux;
+	int dir = what == FD_DIRECTORY || what == FD_CONTAINERDIR;
+	char *start, *slash;
+	struct sbuf sb;
+	uint32_t base;
+
+	if (what == FD_NAMERAW && raw_name(s, o))
+		return 1;
+	if (what != FD_NAME && what != FD_NAMERAW && what != FD_TYPECHAR && what != FD_CONTAINERNAME && !dir)
+		return 0;
+	fx_scratch(b, &sb);
+	if ((what == FD_CONTAINERNAME || what == FD_CONTAINERDIR) && s->thr) {
+		if (s->thr->in_container)
+			sb_puts(&sb, s->thr->container_id);
+		sb_putc(&sb, ':');
+	}
+	base = sb.len;
+	if (!creator_name(s, &sb))
+		return 0;
+	if (what == FD_TYPECHAR) {
+		b->scratch[0] = creator_typechar(s);
+		b->scratch[1] = 0;
+		return fx_str(o, b->scratch, 1, SAKER_FT_STR);
+	}
+	if (dir) { /* up to the last slash; "/" when that is the first or none */
+		start = sb.p + base;
+		slash = memrchr(start, '/', sb.len - base);
+		if (!slash || slash == start) {
+			sb.len = base;
+			sb_putc(&sb, '/');
+		} else if (slash < sb.p + sb.len - 1) {
+			sb.len = (uint32_t)(slash - sb.p);
+			sb.p[sb.len] = 0;
+		}
+	}
+	return fx_scratch_val(b, &sb, o, what == FD_DIRECTORY ? SAKER_FT_PATH : SAKER_FT_STR);
+}
+
+/* A failed connect keeps the socket's entry, but names what it tried. */
+static int failed_connect(struct saker *s)
+{
+	int64_t res;
+
+	return s->evt.type < evt_table_len && !strcmp(evt_table[s->evt.type].name, "connect") &&
+	       evt_int_k(s->evt.type, &s->par, EVP_RES, &res) && res < 0;
+}
+
 int ff_str(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
 {
 	struct fdinfo *f = s->fd;
@@ -87,8 +192,9 @@ int ff_str(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
 	struct sbuf sb;
 	uint32_t len;
 
-	if (!f)
-		return 0;
+	if (!f || ((field_defs[b->id].aux == FD_NAME || field_defs[b->id].aux == FD_CONTAINERNAME) &&
+		   failed_connect(s)))
+		return null_fd(s, b, o);
 	n = pstr_c(&f->name);
 	len = f->name.len;
 	switch (field_defs[b->id].aux) {

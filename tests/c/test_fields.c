@@ -393,7 +393,13 @@ static void test_files(void)
 	CHECK_STR(R("evt.res"), "ENOENT");
 	CHECK_INT(N("evt.rawres"), -2);
 	CHECK_STR(R("evt.failed"), "true");
-	CHECK_STR(R("fd.name"), "<NA>");
+	/* no fd entry: libsinsp names what the call tried to open */
+	CHECK_STR(R("fd.name"), "/nope");
+	CHECK_STR(R("fd.directory"), "/");
+	CHECK_STR(R("fd.filename"), "<NA>");
+	CHECK_STR(R("fd.typechar"), "f");
+	CHECK_STR(R("fd.type"), "<NA>");
+	CHECK_STR(R("fd.containername"), ":/nope");
 	CHECK_STR(R("evt.arg.fd"), "ENOENT");
 	CHECK_STR(R("evt.rawarg.fd"), "-2");
 	CHECK_STR(R("evt.arg.dev"), "0");
@@ -402,6 +408,30 @@ static void test_files(void)
 	CHECK_STR(R("evt.count.error.file"), "1");
 	CHECK_STR(R("evt.count.error.net"), "<NA>");
 	CHECK_STR(R("fd.uid"), "<NA>");
+
+	/* a failed openat by a relative path: resolved against the cwd */
+	openat(300, -13, -100, "missing/x.txt", 1, 0);
+	CHECK_STR(R("fd.name"), "/tmp/work/missing/x.txt");
+	CHECK_STR(R("fd.directory"), "/tmp/work/missing");
+	CHECK_STR(R("fd.nameraw"), "missing/x.txt");
+	CHECK_STR(R("fd.containerdirectory"), ":/tmp/work/missing");
+
+	/* an fd that is not in the table (from before the capture): "" */
+	evb_begin(&B, 5, 300, ts++);       /* close X */
+	evb_u64(&B, 0);
+	evb_u64(&B, 77);
+	push();
+	CHECK_STR(R("fd.name"), "");
+	CHECK_STR(R("fd.directory"), "/");
+	CHECK_STR(R("fd.typechar"), "o");
+	CHECK_STR(R("fd.num"), "77");
+
+	/* an event about no fd at all: the fd fields are missing */
+	evb_begin(&B, 275, 300, ts++);     /* setsid X */
+	evb_u64(&B, 300);
+	push();
+	CHECK_STR(R("fd.name"), "<NA>");
+	CHECK_STR(R("fd.directory"), "<NA>");
 
 	/* an enter event is not counted as an exit */
 	evb_begin(&B, 2, 300, ts++);       /* open E */
@@ -463,7 +493,29 @@ static void test_socket(void)
 	CHECK_STR(R("evt.arg.tuple"), "10.0.0.1:40000->10.0.0.2:443");
 	CHECK_STR(R("evt.arg.addr"), "10.0.0.2:443");
 	CHECK_STR(R("evt.arg.fd"), "<4>10.0.0.1:40000->10.0.0.2:443");
-	/* ports by their /etc/services names (https is 443/tcp there) */
+	/* a failed connect keeps the socket's entry, but names what it tried */
+	{
+		uint16_t other = 8443;
+
+		memcpy(tup + 11, &other, 2);
+		memcpy(addr + 5, &other, 2);
+		evb_begin(&B, 23, 300, ts++);
+		evb_u64(&B, (uint64_t)-111);   /* ECONNREFUSED */
+		evb_raw(&B, tup, sizeof(tup));
+		evb_u64(&B, 5);
+		evb_raw(&B, addr, sizeof(addr));
+		push();
+		CHECK_STR(R("fd.name"), "10.0.0.1:40000->10.0.0.2:8443");
+		memcpy(tup + 11, &dport, 2);
+		memcpy(addr + 5, &dport, 2);
+		evb_begin(&B, 23, 300, ts++);
+		evb_u64(&B, 0);
+		evb_raw(&B, tup, sizeof(tup));
+		evb_u64(&B, 5);
+		evb_raw(&B, addr, sizeof(addr));
+		push();
+	}
+	/* ports as text, as Falco prints them */
 	CHECK_STR(R("fd.sproto"), "443");
 	CHECK_STR(R("fd.rproto"), "443");
 	CHECK_STR(R("fd.cproto"), "40000");
