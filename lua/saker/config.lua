@@ -67,7 +67,12 @@ local function defaults()
 			k8s_healthz_endpoint = "/healthz", ssl_enabled = false,
 			ssl_certificate = "/etc/saker/saker.pem", prometheus_metrics_enabled = false,
 		},
-		metrics = { enabled = false, interval = "1h" },
+		metrics = {
+			enabled = false, interval = "1h", output_rule = true, output_file = "",
+			rules_counters_enabled = true, resource_utilization_enabled = true,
+			state_counters_enabled = true, kernel_event_counters_enabled = true,
+			convert_memory_to_mb = true,
+		},
 		saker = {},
 		-- saker's own output settings (README, "Outputs")
 		outputs = {
@@ -351,6 +356,8 @@ local function validate(cfg, diags, file)
 	if grpc_err then bad(grpc_err) end
 	local web_err = require("saker.web").check(cfg)
 	if web_err then bad(web_err) end
+	local metrics_err = require("saker.metrics").check(cfg)
+	if metrics_err then bad(metrics_err) end
 	if type(cfg.rules) ~= "table" then
 		bad("'rules' must be a list of {enable: ...} / {disable: ...} entries")
 		return

@@ -21,6 +21,7 @@ local watch = require("saker.watch")
 local clock = require("saker.clock")
 local log = require("saker.log")
 local web = require("saker.web")
+local metrics = require("saker.metrics")
 
 local M = {}
 
@@ -100,11 +101,16 @@ function M.new(o)
 	self.web, werr = web.start(o.cfg)
 	if werr then log.warning("%s; going on without it", werr) end
 	if self.web then self.web:update(self) end
+	local m = o.cfg.metrics or {}
+	if m.enabled == true then
+		self.metrics, self.metrics_ms = metrics.new(self), metrics.interval_ms(m.interval)
+	end
 	self.monitor = drops.new(o.s, o.cfg, function(rule, msg, fields)
 		self:internal_alert(rule, msg, fields)
 	end)
 	local now = clock.ms()
 	self.next_sec = now + 1000
+	self.next_metrics = self.metrics and now + self.metrics_ms
 	self.next_watch = now
 	self.deadline = o.duration and now + o.duration * 1000
 	self:rewatch()
@@ -308,9 +314,28 @@ function RT:tick(sig)
 		self.next_sec = now + 1000
 		if self.monitor:check(now / 1000) == "exit" then return "drops" end
 		if self.web then self.web:update(self) end
+		if self.metrics and now >= self.next_metrics then
+			self.next_metrics = now + self.metrics_ms
+			self:metrics_snapshot()
+		end
 	end
 	if self.deadline and now >= self.deadline then return "duration" end
 	return swapped and "swap" or nil
+end
+
+-- metrics: the snapshot as an internal alert and/or a line in output_file.
+function RT:metrics_snapshot()
+	local m, snap = self.cfg.metrics, self.metrics:snapshot()
+	if m.output_rule ~= false then self:internal_alert(metrics.RULE, metrics.MESSAGE, snap) end
+	if type(m.output_file) == "string" and m.output_file ~= "" then
+		local f, err = io.open(m.output_file, "a")
+		if not f then
+			log.warning("metrics.output_file %s: %s", m.output_file, tostring(err))
+			return
+		end
+		f:write(metrics.json_line(snap, alert.now()))
+		f:close()
+	end
 end
 
 function RT:close()

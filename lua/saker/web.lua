@@ -7,6 +7,7 @@
 local core = require("saker.core")
 local json = require("saker.json")
 local version = require("saker.version")
+local metrics = require("saker.metrics")
 
 local C, ffi = core.C, core.ffi
 local format, concat = string.format, table.concat
@@ -63,19 +64,11 @@ function M.start(cfg)
 	local err = ffi.new("char[256]")
 	local h = C.saker_web_start(o, err, 256)
 	if h == nil then return nil, ffi.string(err) end
-	return setmetatable({ h = h, metrics = o.metrics == 1, start_ns = os.time() * 1e9 }, W)
+	return setmetatable({ h = h, metrics = o.metrics == 1, start = os.time() }, W)
 end
 
 local function label(v)
 	return (tostring(v):gsub("[\\\"\n]", { ["\\"] = "\\\\", ['"'] = '\\"', ["\n"] = "\\n" }))
-end
-
-local function rss_bytes()
-	local f = io.open("/proc/self/statm", "r")
-	if not f then return 0 end
-	local pages = tonumber((f:read("*l") or ""):match("^%d+%s+(%d+)")) or 0
-	f:close()
-	return pages * 4096
 end
 
 -- rt: the runtime (its stats, per-rule match counts and outputs).
@@ -91,7 +84,7 @@ function W:update(rt)
 	metric("falcosecurity_falco_version_info", "gauge", "saker's version and the Falco engine version it implements",
 		{ format('{version="%s",engine_version="%s"} 1', label(version.saker), label(version.engine)) })
 	metric("falcosecurity_falco_start_timestamp_nanoseconds", "gauge", "when the agent started",
-		{ format(" %.0f", self.start_ns) })
+		{ format(" %d000000000", self.start) })
 	metric("falcosecurity_scap_n_evts_total", "counter", "events read from the kernel",
 		{ " " .. tostring(st.received):gsub("ULL", "") })
 	metric("falcosecurity_scap_n_drops_total", "counter", "events the kernel could not queue",
@@ -102,14 +95,11 @@ function W:update(rt)
 		{ " " .. tostring(st.threads):gsub("ULL", "") })
 	metric("falcosecurity_falco_n_fds_current", "gauge", "entries in the fd tables",
 		{ " " .. tostring(st.fds):gsub("ULL", "") })
+	local _, rss = metrics.self_usage()
 	metric("falcosecurity_falco_memory_rss_bytes", "gauge", "resident memory of the agent",
-		{ " " .. rss_bytes() })
-	local drops = 0
-	for _, ch in pairs(rt.outs:stats()) do
-		if type(ch) == "table" then drops = drops + (tonumber(ch.dropped) or 0) end
-	end
+		{ " " .. rss * 1024 })
 	metric("falcosecurity_falco_outputs_queue_num_drops_total", "counter", "alerts the output queues dropped",
-		{ " " .. drops })
+		{ " " .. metrics.output_drops(rt) })
 	local lines = {}
 	for name, n in pairs(rt.matches) do
 		local r = rt.rule_info[name] or {}

@@ -71,8 +71,11 @@ function M.start(rules, extra)
 	return a
 end
 
+-- Running: a process that exited but was not reaped yet (a zombie: its
+-- parent, the shell that started it, is gone) is not.
 function Agent:alive()
-	return M.sh("kill -0 " .. self.pid .. " 2>/dev/null")
+	local stat = read("/proc/" .. self.pid .. "/stat")
+	return stat ~= "" and not stat:match("^%d+ %(.*%) Z ")
 end
 
 -- The agent logs "N rules loaded" once the probe is attached and selected.

@@ -37,10 +37,10 @@ describe_live("command line, live", function()
 	it("-P writes the agent's pid while it runs and removes the file at exit", function()
 		local pidfile = dir .. "/saker.pid"
 		local a = agent.spawn("-r " .. agent.home .. "/rules -P " .. pidfile)
+		finally(function() a:cleanup() end)
 		assert.equal(a.pid, (agent.read(pidfile):gsub("%s+$", "")))
 		assert.is_true(a:stop())
 		assert.is_nil(io.open(pidfile, "r"))
-		a:cleanup()
 	end)
 
 	it("-P to a path that cannot be written refuses to start", function()

@@ -38,6 +38,7 @@ describe_live("webserver", function()
 ]], tag, dir), string.format("-o webserver.enabled=true -o webserver.listen_address=127.0.0.1 "
 			.. "-o webserver.listen_port=%d -o webserver.prometheus_metrics_enabled=true "
 			.. "-o webserver.k8s_healthz_endpoint=/health", p))
+		finally(function() a:cleanup() end)
 		local base = "http://127.0.0.1:" .. p
 		assert.same({ status = "ok" }, json.decode(curl(base .. "/health")))
 		assert.equal("404", curl("-o /dev/null -w '%{http_code}' " .. base .. "/healthz"))
@@ -57,7 +58,7 @@ describe_live("webserver", function()
 		end, 5), metrics)
 		assert.truthy(metrics:find("# TYPE falcosecurity_scap_n_evts_total counter", 1, true))
 		assert.is_true(tonumber(metrics:match("\nfalcosecurity_scap_n_evts_total (%d+)")) > 0)
-		a:cleanup()
+		a:stop()
 		-- the agent is gone, and so is its webserver
 		assert.equal("000", curl("-o /dev/null -w '%{http_code}' " .. base .. "/health"))
 	end)
@@ -70,9 +71,9 @@ describe_live("webserver", function()
 		local a = agent.spawn(string.format("-r %s/rules -o webserver.enabled=true -o webserver.listen_address=127.0.0.1 "
 			.. "-o webserver.listen_port=%d -o webserver.ssl_enabled=true -o webserver.ssl_certificate=%s",
 			agent.home, p, pem))
+		finally(function() a:cleanup() end)
 		assert.same({ status = "ok" }, json.decode(curl("--cacert " .. dir .. "/crt https://localhost:" .. p .. "/healthz")))
 		assert.equal("", curl("http://127.0.0.1:" .. p .. "/healthz"))
-		a:cleanup()
 	end)
 
 	it("refuses a listen address that is not an IP at start", function()
@@ -86,12 +87,12 @@ describe_live("webserver", function()
 		local p = port()
 		local first = agent.spawn(string.format("-r %s/rules -o webserver.enabled=true "
 			.. "-o webserver.listen_address=127.0.0.1 -o webserver.listen_port=%d", agent.home, p))
+		finally(function() first:cleanup() end)
 		local second = agent.spawn(string.format("-r %s/rules -o webserver.enabled=true "
 			.. "-o webserver.listen_address=127.0.0.1 -o webserver.listen_port=%d", agent.home, p))
+		finally(function() second:cleanup() end)
 		assert.truthy(second:stderr():find("going on without it", 1, true))
 		assert.is_true(second:alive())
 		assert.same({ status = "ok" }, json.decode(curl("http://127.0.0.1:" .. p .. "/healthz")))
-		second:cleanup()
-		first:cleanup()
 	end)
 end)

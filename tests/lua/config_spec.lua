@@ -32,6 +32,11 @@ describe("saker.config", function()
 		assert.equal(0.1, cfg.syscall_event_drops.threshold)
 		assert.same({ "log", "alert" }, cfg.syscall_event_drops.actions)
 		assert.equal(8765, cfg.webserver.listen_port)
+		assert.is_true(cfg.webserver.enabled)
+		assert.equal("/healthz", cfg.webserver.k8s_healthz_endpoint)
+		assert.is_false(cfg.metrics.enabled)
+		assert.equal("1h", cfg.metrics.interval)
+		assert.is_true(cfg.metrics.output_rule)
 		assert.equal("Debug", config.priority(cfg))
 		-- each load gets its own tables
 		cfg.rules_files[1] = "changed"
@@ -166,6 +171,9 @@ rules:
 			{ "syscall_event_drops.actions=[ignore, log]", "ignore" },
 			{ "syscall_event_drops.actions=[shout]", "Unknown syscall event drop action" },
 			{ "rules=[{enable: 5}]", "'rules' entry" },
+			{ "webserver.k8s_healthz_endpoint=healthz", "must be a path starting with /" },
+			{ "webserver.listen_port=70000", "is not a port" },
+			{ "webserver.ssl_enabled=true", "cannot read ssl_certificate" },
 		}
 		for _, c in ipairs(cases) do
 			local cfg, diags = config.load(nil, { c[1] })
@@ -173,6 +181,21 @@ rules:
 			assert.equal("CONFIG_VALUE", diags[1].code, c[1])
 			assert.matches(c[2], diags[1].msg, 1, true)
 		end
+	end)
+
+	it("checks metrics.interval as Falco writes durations", function()
+		local metrics = require("saker.metrics")
+		assert.equal(900000, metrics.interval_ms("15m"))
+		assert.equal(5400000, metrics.interval_ms("1h30m"))
+		assert.equal(500, metrics.interval_ms("500ms"))
+		assert.is_nil(metrics.interval_ms("15"))
+		assert.is_nil(metrics.interval_ms("5x"))
+		local cfg, diags = config.load(nil, { "metrics.enabled=true", "metrics.interval=soon" })
+		assert.is_nil(cfg)
+		assert.matches("metrics.interval 'soon' is not a duration", diags[1].msg, 1, true)
+		cfg = config.load(nil, { "metrics.enabled=true", "metrics.interval=50ms" })
+		assert.is_nil(cfg)
+		assert.is_table(config.load(nil, { "metrics.enabled=true", "metrics.interval=30s" }))
 	end)
 
 	it("reports a missing file", function()
