@@ -35,6 +35,7 @@ local function defaults()
 	return {
 		rules_files = { M.home .. "/rules" },
 		rules = {},
+		append_output = {},
 		priority = "debug",
 		json_output = false,
 		json_include_output_property = true,
@@ -92,7 +93,7 @@ end
 local SCHEMA_LISTS = { rules_files = true, ["syscall_event_drops.actions"] = true,
 	["outputs.throttle.dedup_fields"] = true }
 local SCHEMA_FREE = { saker = true }
-local SCHEMA_ANY = { rules = true, ["outputs.plugins"] = true }
+local SCHEMA_ANY = { rules = true, ["outputs.plugins"] = true, append_output = true }
 
 local function kind_of(path, v)
 	if SCHEMA_LISTS[path] then return "list" end
@@ -165,13 +166,27 @@ local function coerce(kind, v)
 	return nil
 end
 
+-- falco.yaml's environment expansion in values: "${NAME}" is the
+-- variable's value ("" when unset), "$${NAME}" a literal "${NAME}".
+local function expand_env(v)
+	if type(v) == "string" then
+		return (v:gsub("(%$?)%${([%w_]+)}", function(escaped, name)
+			if escaped == "$" then return "${" .. name .. "}" end
+			return os.getenv(name) or ""
+		end))
+	elseif type(v) == "table" then
+		for k, x in pairs(v) do v[k] = expand_env(x) end
+	end
+	return v
+end
+
 -- Merge a node of the file into cfg[key], following the schema in def.
 local function merge_node(cfg, def, key, node, path, file, diags, knode)
 	local kind = def ~= nil and kind_of(path, def) or nil
 	if kind == nil then
 		add(diags, "warning", "CONFIG_UNKNOWN_KEY", fmt("Unknown configuration key '%s'", path),
 			file, knode.line, knode.col)
-		cfg[key] = yaml.plain(node)
+		cfg[key] = expand_env(yaml.plain(node))
 		return
 	end
 	if node.kind == "scalar" and not node.quoted and yaml.scalar(node) == nil then
@@ -187,7 +202,7 @@ local function merge_node(cfg, def, key, node, path, file, diags, knode)
 		end
 		return
 	end
-	local v, ok = yaml.plain(node), nil
+	local v, ok = expand_env(yaml.plain(node)), nil
 	ok = coerce(kind, v)
 	if ok == nil then
 		add(diags, "error", "CONFIG_TYPE", fmt("Key '%s' must be %s", path,
@@ -358,6 +373,8 @@ local function validate(cfg, diags, file)
 	if web_err then bad(web_err) end
 	local metrics_err = require("saker.metrics").check(cfg)
 	if metrics_err then bad(metrics_err) end
+	local append_err = require("saker.rules.append").check(cfg.append_output)
+	if append_err then bad(append_err) end
 	if type(cfg.rules) ~= "table" then
 		bad("'rules' must be a list of {enable: ...} / {disable: ...} entries")
 		return

@@ -198,6 +198,28 @@ rules:
 		assert.is_table(config.load(nil, { "metrics.enabled=true", "metrics.interval=30s" }))
 	end)
 
+	it("expands ${VAR} in values, as falco.yaml does; $${VAR} stays literal", function()
+		local path = tmp("program_output:\n  program: \"mail ${HOME} $${HOME} ${SAKER_NO_SUCH_VAR}x\"\n")
+		local cfg = assert(config.load(path))
+		assert.equal("mail " .. os.getenv("HOME") .. " ${HOME} x", cfg.program_output.program)
+	end)
+
+	it("checks append_output entries", function()
+		assert.is_table(config.load(nil, { "append_output=[{match: {tags: [a]}, extra_output: '%proc.name', "
+			.. "extra_fields: [evt.cpu, {k: v}]}]" }))
+		local cases = {
+			{ "append_output=[{extra_fields: [no.such_field]}]", "unknown field 'no.such_field'" },
+			{ "append_output=[{extra_output: 'x %no.field'}]", "unknown field 'no.field'" },
+			{ "append_output=[{match: {tags: a}}]", "match takes source" },
+			{ "append_output=[5]", "must be a mapping" },
+		}
+		for _, c in ipairs(cases) do
+			local cfg, diags = config.load(nil, { c[1] })
+			assert.is_nil(cfg, c[1])
+			assert.matches(c[2], diags[1].msg, 1, true)
+		end
+	end)
+
 	it("reports a missing file", function()
 		local cfg, diags = config.load("/nonexistent/saker.yaml")
 		assert.is_nil(cfg)

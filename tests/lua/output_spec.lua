@@ -67,4 +67,34 @@ describe("output", function()
 		assert.are.equal("/etc/shadow", fields["fd.name"])
 		assert.are.same({ "o.yaml", 7, 13 }, { diags[1].file, diags[1].line, diags[1].col })
 	end)
+
+	it("takes falco.yaml's append_output: text and fields for the rules an entry matches", function()
+		local function rule(name, tags, src)
+			return { name = name, condition = "evt.type = openat", output = name .. " %proc.name",
+				priority = "Warning", priority_num = 4, tags = tags, source = src,
+				cond_loc = { file = "r.yaml", line = 1, col = 1 } }
+		end
+		local c, diags = compile.ruleset({ rules = { rule("a", { "fs", "x" }), rule("b", { "fs" }),
+			rule("c", {}) }, macros = {}, lists = {} }, s, { append_output = {
+				{ match = { tags = { "fs", "x" } }, extra_output = "fd=%fd.num",
+					extra_fields = { "user.name", { home = "/root" } } },
+				{ match = { rule = "b" }, extra_output = "(b)" },
+				{ extra_fields = { "proc.pid" } },
+			} })
+		assert.are.same({}, diags)
+		local by = {}
+		for _, r in ipairs(c.rules) do by[r.name] = r end
+		local text, fields = by.a.format()
+		assert.are.equal("a cat fd=3", text)
+		assert.are.equal("root", fields["user.name"])
+		assert.are.equal("/root", fields.home)
+		assert.are.equal(101, fields["proc.pid"])
+		text, fields = by.b.format() -- has only one of a's two tags
+		assert.are.equal("b cat (b)", text)
+		assert.is_nil(fields["user.name"])
+		text, fields = by.c.format()
+		assert.are.equal("c cat", text)
+		assert.are.equal(101, fields["proc.pid"])
+	end)
 end)
+

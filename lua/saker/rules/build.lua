@@ -28,6 +28,7 @@ function M.build(paths, s, cfg, yield)
 		rule_matching = cfg.rule_matching,
 		min_priority_num = min_priority,
 		enabled = selection.make(cfg.rules),
+		append_output = cfg.append_output,
 		yield = yield,
 	})
 	for _, d in ipairs(cdiags or {}) do diags[#diags + 1] = d end

@@ -27,6 +27,7 @@ local check = require("saker.rules.check")
 local codegen = require("saker.rules.codegen")
 local plan = require("saker.rules.plan")
 local output = require("saker.rules.output")
+local append = require("saker.rules.append")
 local ffi = core.ffi
 local C = core.C
 
@@ -214,7 +215,8 @@ local function rule_one(ctx, rule, diags)
 		return nil
 	end
 	cg = res
-	local fmt_, omsg, opos = output.compile(ctx.s, rule.output)
+	local text, extra = append.apply(ctx.append, rule)
+	local fmt_, omsg, opos = output.compile(ctx.s, text, extra)
 	if not fmt_ then
 		diag(diags, "error", "output", { msg = omsg, pos = opos,
 			src = { item = "rule", name = rule.name, loc = rule.output_loc or rule.loc,
@@ -285,6 +287,7 @@ function M.ruleset(ruleset, s, opts)
 	opts = opts or {}
 	local yield = opts.yield or function() end
 	local ctx = context(ruleset, s)
+	ctx.append = opts.append_output
 	local diags, rules = {}, {}
 	for _, rule in ipairs(ruleset.rules or {}) do
 		if (rule.source or "syscall") == "syscall" then

@@ -58,10 +58,12 @@ function M.parse(text)
 	return pieces
 end
 
--- Bind every field of `text` on context s. Returns the formatter
+-- Bind every field of `text` on context s. extra (append_output): more
+-- output_fields that the text does not show, { name = field } or
+-- { name = key, value = fixed text }. Returns the formatter
 -- { format = function() -> text, fields, keys = { key, ... } } or nil,
 -- message, offset.
-function M.compile(s, text)
+function M.compile(s, text, extra)
 	local pieces, perr, ppos = M.parse(text or "")
 	if not pieces then return nil, perr, ppos end
 	local err = ffi.new("char[256]")
@@ -84,6 +86,19 @@ function M.compile(s, text)
 			local r, msg, pos = bind(p.key, p.pos)
 			if not r then return nil, msg, pos end
 			p.ref = r
+		end
+	end
+	local fixed = {}
+	for _, x in ipairs(extra or {}) do
+		if x.value ~= nil then
+			if not seen[x.name] then
+				fixed[x.name] = x.value
+				keys[#keys + 1] = x.name
+				seen[x.name] = true
+			end
+		else
+			local r, msg = bind(x.name, 0)
+			if not r then return nil, "append_output: " .. msg, 0 end
 		end
 	end
 	if not seen["evt.time"] and C.saker_field_find("evt.time") >= 0 then bind("evt.time", 0) end
@@ -119,6 +134,7 @@ function M.compile(s, text)
 			end
 		end
 		for _, r in ipairs(refs) do fields[r.key] = typed(r) end
+		for k, v in pairs(fixed) do fields[k] = v end
 		return table.concat(out), fields
 	end
 	return { format = format, keys = keys }
