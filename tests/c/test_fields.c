@@ -129,6 +129,19 @@ static void open_(uint64_t tid, int64_t fd, const char *name, uint32_t flags)
 	push();
 }
 
+/* connect X (23) on fd 5: tup and addr (13 and 7 bytes) get dport */
+static void connect_(int64_t res, uint8_t *tup, uint8_t *addr, uint16_t dport)
+{
+	memcpy(tup + 11, &dport, 2);
+	memcpy(addr + 5, &dport, 2);
+	evb_begin(&B, 23, 300, ts++);
+	evb_u64(&B, (uint64_t)res);
+	evb_raw(&B, tup, 13);
+	evb_u64(&B, 5);
+	evb_raw(&B, addr, 7);
+	push();
+}
+
 static char out[8192];
 
 /* The rendered value of a field, or "<NA>". */
@@ -462,16 +475,9 @@ static void test_socket(void)
 	memcpy(tup + 1, &cip, 4);
 	memcpy(tup + 5, &sport, 2);
 	memcpy(tup + 7, &sip, 4);
-	memcpy(tup + 11, &dport, 2);
 	addr[0] = 2;
 	memcpy(addr + 1, &sip, 4);
-	memcpy(addr + 5, &dport, 2);
-	evb_begin(&B, 23, 300, ts++);       /* connect X */
-	evb_u64(&B, 0);
-	evb_raw(&B, tup, sizeof(tup));
-	evb_u64(&B, 5);
-	evb_raw(&B, addr, sizeof(addr));
-	push();
+	connect_(0, tup, addr, dport);
 	CHECK_STR(R("evt.type"), "connect");
 	CHECK_STR(R("fd.name"), "10.0.0.1:40000->10.0.0.2:443");
 	CHECK_STR(R("fd.type"), "ipv4");
@@ -494,27 +500,9 @@ static void test_socket(void)
 	CHECK_STR(R("evt.arg.addr"), "10.0.0.2:443");
 	CHECK_STR(R("evt.arg.fd"), "<4>10.0.0.1:40000->10.0.0.2:443");
 	/* a failed connect keeps the socket's entry, but names what it tried */
-	{
-		uint16_t other = 8443;
-
-		memcpy(tup + 11, &other, 2);
-		memcpy(addr + 5, &other, 2);
-		evb_begin(&B, 23, 300, ts++);
-		evb_u64(&B, (uint64_t)-111);   /* ECONNREFUSED */
-		evb_raw(&B, tup, sizeof(tup));
-		evb_u64(&B, 5);
-		evb_raw(&B, addr, sizeof(addr));
-		push();
-		CHECK_STR(R("fd.name"), "10.0.0.1:40000->10.0.0.2:8443");
-		memcpy(tup + 11, &dport, 2);
-		memcpy(addr + 5, &dport, 2);
-		evb_begin(&B, 23, 300, ts++);
-		evb_u64(&B, 0);
-		evb_raw(&B, tup, sizeof(tup));
-		evb_u64(&B, 5);
-		evb_raw(&B, addr, sizeof(addr));
-		push();
-	}
+	connect_(-111, tup, addr, 8443);   /* ECONNREFUSED */
+	CHECK_STR(R("fd.name"), "10.0.0.1:40000->10.0.0.2:8443");
+	connect_(0, tup, addr, dport);
 	/* ports as text, as Falco prints them */
 	CHECK_STR(R("fd.sproto"), "443");
 	CHECK_STR(R("fd.rproto"), "443");
@@ -533,12 +521,7 @@ static void test_socket(void)
 	}
 
 	/* a refused connect on the same socket: a network error */
-	evb_begin(&B, 23, 300, ts++);
-	evb_u64(&B, (uint64_t)-111);
-	evb_raw(&B, tup, sizeof(tup));
-	evb_u64(&B, 5);
-	evb_raw(&B, addr, sizeof(addr));
-	push();
+	connect_(-111, tup, addr, dport);
 	CHECK_STR(R("evt.res"), "ECONNREFUSED");
 	CHECK_STR(R("evt.count.error"), "1");
 	CHECK_STR(R("evt.count.error.net"), "1");
