@@ -29,6 +29,8 @@ Usage: saker [options]
   -w FILE            write the captured events to a .scap capture
   --write-window N   with -w: only the events that matched a rule, N events around each
   --version          version, engine version, probe info
+  --support          what a bug report needs, as JSON: versions, system, command
+                     line, config, rules files
   -h, --help         this text
 ]]
 
@@ -42,6 +44,7 @@ local repeated = { ["-r"] = "rules", ["-o"] = "overrides", ["-V"] = "validate", 
 local switches = {
 	["-L"] = "list_rules", ["-U"] = "unbuffered", ["--unbuffered"] = "unbuffered",
 	["-N"] = "names_only", ["--list-events"] = "list_events", ["-A"] = "all_events",
+	["--support"] = "support",
 	["--dry-run"] = "dry_run", ["--dump"] = "dump", ["--version"] = "version",
 	["-h"] = "help", ["--help"] = "help",
 }

@@ -91,6 +91,41 @@ local function write_pidfile(path)
 	return true
 end
 
+-- --support: versions, the system, the command line, the config file and
+-- every rules file with its text, as one JSON document (Falco's keys).
+local function support(argv, cfg_path, paths)
+	local json = require("saker.json")
+	local function read(path)
+		local f = io.open(path, "r")
+		if not f then return "" end
+		local t = f:read("*a")
+		f:close()
+		return t
+	end
+	local function uname(flag)
+		local p = io.popen("uname " .. flag .. " 2>/dev/null")
+		local v = (p:read("*a") or ""):gsub("%s+$", "")
+		p:close()
+		return v
+	end
+	local files = {}
+	for _, name in ipairs(require("saker.rules.load").expand(paths)) do
+		files[#files + 1] = { name = name, content = read(name) }
+	end
+	local major, minor, patch = version.engine:match("^(%d+)%.(%d+)%.(%d+)")
+	io.stdout:write(json.encode({
+		version = version.saker,
+		engine_info = { engine_version = version.engine, engine_major = tonumber(major),
+			engine_minor = tonumber(minor), engine_patch = tonumber(patch) },
+		system_info = { sysname = uname("-s"), nodename = uname("-n"), release = uname("-r"),
+			version = uname("-v"), machine = uname("-m") },
+		cmdline = "saker " .. table.concat(argv, " "),
+		config = cfg_path and read(cfg_path) or "",
+		rules_files = files,
+	}), "\n")
+	return 0
+end
+
 local function describe_rules(compiled, name)
 	local found = false
 	for _, r in ipairs(compiled.rules) do
@@ -154,6 +189,9 @@ local function main(argv)
 	log.setup(cfg)
 
 	local core = require("saker.core")
+	if opts.support then
+		return support(argv, cfg_path, #opts.rules > 0 and opts.rules or cfg.rules_files)
+	end
 
 	local build = require("saker.rules.build")
 	if #opts.validate > 0 then

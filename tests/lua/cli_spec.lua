@@ -1,0 +1,57 @@
+-- SPDX-License-Identifier: Apache-2.0
+-- ./saker's offline flags (no probe, no root): --support, --list -N,
+-- --list-events, --validate.
+local json = require("dkjson")
+
+local function run(args)
+	local p = io.popen("./saker " .. args .. " 2>&1; echo \"rc=$?\"")
+	local out = p:read("*a")
+	p:close()
+	local rc = tonumber(out:match("rc=(%d+)\n$"))
+	return out:gsub("rc=%d+\n$", ""), rc
+end
+
+describe("command line", function()
+	it("--support prints versions, system, command line and the rules files' text as JSON", function()
+		local out, rc = run("--support -r rules")
+		assert.equal(0, rc)
+		local d = assert(json.decode(out), out)
+		assert.equal(require("saker.version").saker, d.version)
+		assert.equal(require("saker.version").engine, d.engine_info.engine_version)
+		assert.equal("Linux", d.system_info.sysname)
+		assert.equal("saker --support -r rules", d.cmdline)
+		assert.equal("rules/saker_rules.yaml", d.rules_files[1].name)
+		assert.truthy(d.rules_files[1].content:find("- rule:", 1, true))
+	end)
+
+	it("--list -N prints field names only", function()
+		local out, rc = run("--list -N")
+		assert.equal(0, rc)
+		assert.truthy(out:find("\nevt.type\n", 1, true))
+		assert.truthy(out:find("\nsyscall.type\n", 1, true))
+		assert.is_nil(out:find("Field Class", 1, true))
+		assert.is_nil(out:find("CHARBUF", 1, true))
+	end)
+
+	it("--list-events prints each event with its parameters, then the generic syscalls", function()
+		local out, rc = run("--list-events")
+		assert.equal(0, rc)
+		assert.truthy(out:find("\n< openat(fd, dirfd, name, flags, mode, dev, ino)\n", 1, true))
+		local generic = out:match("Syscalls a rule may name.-\n(.*)$")
+		assert.truthy(generic:find("\ngetppid\n", 1, true))
+	end)
+
+	it("--validate is -V", function()
+		local out, rc = run("--validate rules/saker_rules.yaml")
+		assert.equal(0, rc)
+		assert.truthy(out:find("rules/saker_rules.yaml: Ok", 1, true))
+		local bad = os.tmpname()
+		local f = io.open(bad, "w")
+		f:write("- rule: x\n  desc: d\n  condition: no.such_field = 1\n  output: o\n  priority: INFO\n")
+		f:close()
+		out, rc = run("--validate " .. bad)
+		os.remove(bad)
+		assert.equal(1, rc)
+		assert.truthy(out:find(bad .. ":3:14:", 1, true), out)
+	end)
+end)
