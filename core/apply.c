@@ -854,8 +854,6 @@ void state_apply(struct saker *s)
 
 	kinds_init();
 	k = code < 512 ? (enum kind)kind_of[code] : K_NONE;
-	s->prev_ts = s->cur_ts;     /* evt.deltatime */
-	s->cur_ts = s->evt.ts;
 	s->fd = NULL;
 	s->fdnum = -1;
 	if (k == K_CLONE) {

@@ -305,6 +305,7 @@ const struct saker_evt *saker_next(struct saker *s, int32_t timeout_ms)
 	for (i = 0; i < s->par.n; i++) /* decoded once: move the params along */
 		s->par.val[i] = q->cur + (s->par.val[i] - p);
 	s->evt.num++;
+	s->prev_ts = s->evt.ts; /* evt.deltatime */
 	memcpy(&s->evt.ts, q->cur, 8);
 	memcpy(&s->evt.tid, q->cur + 8, 8);
 	memcpy(&s->evt.type, q->cur + 20, 2);

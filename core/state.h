@@ -179,8 +179,7 @@ struct saker {
 	struct fdinfo *fd;       /* the event's fd entry, NULL if none */
 	int64_t fdnum;           /* the event's fd number, -1 if none */
 	struct thread *pin;      /* threads.c: also spared by eviction (a parent being copied) */
-	uint64_t prev_ts;        /* apply.c: ts of the event handed out before this one (0: none) */
-	uint64_t cur_ts;         /* apply.c: ts of this event, prev_ts of the next */
+	uint64_t prev_ts;        /* saker.c: ts of the event handed out before this one (0: none) */
 
 	struct thread_table th;
 	struct fd_table fds;
