@@ -87,10 +87,14 @@ describe_live("webserver", function()
 		local p = port()
 		local first = agent.spawn(string.format("-r %s/rules -o webserver.enabled=true "
 			.. "-o webserver.listen_address=127.0.0.1 -o webserver.listen_port=%d", agent.home, p))
-		finally(function() first:cleanup() end)
-		local second = agent.spawn(string.format("-r %s/rules -o webserver.enabled=true "
+		local second
+		-- busted keeps one finally per test: it stops both
+		finally(function()
+			first:cleanup()
+			if second then second:cleanup() end
+		end)
+		second = agent.spawn(string.format("-r %s/rules -o webserver.enabled=true "
 			.. "-o webserver.listen_address=127.0.0.1 -o webserver.listen_port=%d", agent.home, p))
-		finally(function() second:cleanup() end)
 		assert.truthy(second:stderr():find("going on without it", 1, true))
 		assert.is_true(second:alive())
 		assert.same({ status = "ok" }, json.decode(curl("http://127.0.0.1:" .. p .. "/healthz")))
