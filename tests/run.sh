@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs every suite and sums them: C tests, busted specs (LuaJIT), live tests
-# (root and BPF), compatibility tests. Failures are listed again at the end, so
+# (root and BPF), compatibility tests, then a check that no test left an agent
+# running. Failures are listed again at the end, so
 # the tail of a CI log names them; the last line is "N passed, N failed".
 cd "$(dirname "$0")/.." || exit 1
 total_pass=0
@@ -47,6 +48,20 @@ for suite in lua live compat; do
 	fi
 	add "$suite" "$p" "$f"
 done
+
+# An agent a test started and never stopped skews every later test and
+# benchmark: an orphaned saker running from this tree (its starter gone,
+# unlike one run from a terminal) is a failure; it is stopped here.
+leaked=0
+for d in /proc/[0-9]*; do
+	[ "$(cat "$d/comm" 2>/dev/null)" = saker ] || continue
+	[ "$(readlink "$d/cwd" 2>/dev/null)" = "$PWD" ] || continue
+	awk '$1 == "PPid:" && $2 != 1 { exit 1 } $1 == "State:" && $2 == "Z" { exit 1 }' "$d/status" || continue
+	leaked=$((leaked + 1))
+	echo "leaked agent: $(tr '\0' ' ' <"$d/cmdline")" >>"$recap"
+	kill -INT "${d#/proc/}" 2>/dev/null
+done
+if [ "$leaked" -eq 0 ]; then add leaks 1 0; else add leaks 0 "$leaked"; fi
 
 if [ -s "$recap" ]; then
 	echo "--- what failed ---"
