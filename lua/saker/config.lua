@@ -68,6 +68,9 @@ local function defaults()
 			k8s_healthz_endpoint = "/healthz", ssl_enabled = false,
 			ssl_certificate = "/etc/saker/saker.pem", prometheus_metrics_enabled = false,
 		},
+		-- Falco's driver choice: saker always runs its own probe live; replay
+		-- reads engine.replay.capture_file, as -e does
+		engine = { kind = "modern_ebpf", replay = { capture_file = "" } },
 		metrics = {
 			enabled = false, interval = "1h", output_rule = true, output_file = "",
 			rules_counters_enabled = true, resource_utilization_enabled = true,
@@ -371,6 +374,13 @@ local function validate(cfg, diags, file)
 	if grpc_err then bad(grpc_err) end
 	local web_err = require("saker.web").check(cfg)
 	if web_err then bad(web_err) end
+	local kind = cfg.engine.kind
+	if kind == "replay" and cfg.engine.replay.capture_file == "" then
+		bad("engine.kind is replay but engine.replay.capture_file is empty")
+	elseif kind ~= "replay" and kind ~= "modern_ebpf" and kind ~= "ebpf" and kind ~= "kmod" then
+		bad(fmt("engine.kind '%s' is not supported: saker captures with its own eBPF probe "
+			.. "(modern_ebpf, ebpf and kmod all mean it) or replays a capture (replay)", tostring(kind)))
+	end
 	local metrics_err = require("saker.metrics").check(cfg)
 	if metrics_err then bad(metrics_err) end
 	local append_err = require("saker.rules.append").check(cfg.append_output)

@@ -187,6 +187,7 @@ local function main(argv)
 	end
 	print_diags(cdiags, io.stderr, config.format_diag)
 	log.setup(cfg)
+	if not opts.replay and cfg.engine.kind == "replay" then opts.replay = cfg.engine.replay.capture_file end
 
 	local core = require("saker.core")
 	if opts.support then

@@ -46,6 +46,14 @@ describe("saker -e", function()
 		assert.are.equal(want:gsub("\n*$", ""), out:gsub("\n*$", ""))
 	end)
 
+	it("replays the same with Falco's config keys engine.kind=replay and engine.replay.capture_file", function()
+		local out, rc = run(unprivileged(tmp, "-r r.yaml -o engine.kind=replay -o engine.replay.capture_file=t.scap "
+			.. "-o time_format_iso_8601=true 2>/dev/null"))
+		assert.are.equal(0, rc)
+		local want = read(EXP .. "output_files/single_rule_with_cat_write.txt")
+		assert.are.equal(want:gsub("\n*$", ""), out:gsub("\n*$", ""))
+	end)
+
 	it("stops on a truncated file with its byte offset, exit 1", function()
 		os.execute(string.format("gzip -dc %s/t.scap | head -c 30000 > %s/cut.scap && chmod a+r %s/cut.scap",
 			tmp, tmp, tmp))

@@ -174,6 +174,8 @@ rules:
 			{ "webserver.k8s_healthz_endpoint=healthz", "must be a path starting with /" },
 			{ "webserver.listen_port=70000", "is not a port" },
 			{ "webserver.ssl_enabled=true", "cannot read ssl_certificate" },
+			{ "engine.kind=replay", "engine.replay.capture_file is empty" },
+			{ "engine.kind=gvisor", "engine.kind 'gvisor' is not supported" },
 		}
 		for _, c in ipairs(cases) do
 			local cfg, diags = config.load(nil, { c[1] })
