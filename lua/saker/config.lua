@@ -68,6 +68,8 @@ local function defaults()
 			k8s_healthz_endpoint = "/healthz", ssl_enabled = false,
 			ssl_certificate = "/etc/saker/saker.pem", prometheus_metrics_enabled = false,
 		},
+		-- syscalls captured beside those the rules name (build.select)
+		base_syscalls = { custom_set = {}, repair = false, all = false },
 		-- Falco's driver choice: saker always runs its own probe live; replay
 		-- reads engine.replay.capture_file, as -e does
 		engine = { kind = "modern_ebpf", replay = { capture_file = "" } },
@@ -94,6 +96,7 @@ end
 
 -- Lists of strings, open maps (any keys) and free-form values.
 local SCHEMA_LISTS = { rules_files = true, ["syscall_event_drops.actions"] = true,
+	["base_syscalls.custom_set"] = true,
 	["outputs.throttle.dedup_fields"] = true }
 local SCHEMA_FREE = { saker = true }
 local SCHEMA_ANY = { rules = true, ["outputs.plugins"] = true, append_output = true }
@@ -374,6 +377,15 @@ local function validate(cfg, diags, file)
 	if grpc_err then bad(grpc_err) end
 	local web_err = require("saker.web").check(cfg)
 	if web_err then bad(web_err) end
+	local known
+	for _, n in ipairs(cfg.base_syscalls.custom_set) do
+		if not known then
+			known = {}
+			local C, ffi = require("saker.core").C, require("ffi")
+			for t = 0, C.saker_evtype_max() - 1 do known[ffi.string(C.saker_evtype_name(t))] = true end
+		end
+		if not known[(n:gsub("^!", ""))] then bad(fmt("base_syscalls.custom_set: unknown syscall '%s'", n)) end
+	end
 	local kind = cfg.engine.kind
 	if kind == "replay" and cfg.engine.replay.capture_file == "" then
 		bad("engine.kind is replay but engine.replay.capture_file is empty")

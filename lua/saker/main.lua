@@ -222,7 +222,7 @@ local function main(argv)
 	local engine = require("saker.engine")
 	local paths = #opts.rules > 0 and opts.rules or cfg.rules_files
 	if opts.dump then
-		build.select(s, { interest = "all" }, opts.all_events)
+		build.select(s, { interest = "all" }, { every_syscall = opts.all_events })
 		local deadline = opts.duration and os.time() + opts.duration
 		engine.dump(s, opts.unbuffered, function(sig)
 			if sig == 2 or sig == 15 then return "signal" end
@@ -264,7 +264,7 @@ local function main(argv)
 		err("rules failed to load; not starting")
 		return 1
 	end
-	if not build.select(s, rt.compiled, opts.all_events) then
+	if not build.select(s, rt.compiled, { every_syscall = opts.all_events, base = cfg.base_syscalls }) then
 		err("cannot set the probe's syscall selection")
 		return 1
 	end

@@ -230,7 +230,7 @@ function RT:finish(new, reason)
 		self.outs = new.outs
 	end
 	self.plugin_src = new.plugin_src
-	if not build.select(self.s, compiled, self.every_syscall) then
+	if not build.select(self.s, compiled, { every_syscall = self.every_syscall, base = cfg.base_syscalls }) then
 		log.error("hot reload: cannot update the probe's syscall selection")
 	end
 	local old_drops = self.cfg.syscall_event_drops

@@ -44,4 +44,33 @@ describe_live("generic syscalls", function()
 		assert.equal("kill", al.output_fields["evt.type"])
 		assert.equal("perl", al.output_fields["proc.name"])
 	end)
+
+	it("base_syscalls.custom_set adds a syscall no rule names, and !name takes one away", function()
+		local b = agent.start(string.format([[
+- rule: wide %s
+  desc: names no syscall, so asks the kernel for no generic event
+  condition: evt.type != switch and proc.name = perl and proc.cmdline contains %s
+  output: "%%evt.type by %%proc.name"
+  priority: NOTICE
+  warn_evttypes: false
+- rule: sendto %s
+  desc: a syscall the custom set takes away
+  condition: evt.type = sendto and proc.name = perl and proc.cmdline contains %s
+  output: "sendto by %%proc.name"
+  priority: NOTICE
+]], tag, tag, tag, tag), "-o 'base_syscalls.custom_set=[getppid, \"!sendto\"]'")
+		finally(function() b:cleanup() end)
+		assert.is_true(agent.sh("perl -MSocket -e 'getppid(); socket(my $s, PF_INET, SOCK_DGRAM, 0); "
+			.. "send($s, \"x\", 0, pack_sockaddr_in(9, inet_aton(\"127.0.0.1\"))); # " .. tag .. "'"))
+		local al = b:wait_alert(function(x)
+			return x.rule == "wide " .. tag and x.output_fields["evt.type"] == "getppid"
+		end)
+		assert.is_table(al, b:stderr())
+		-- the wide rule saw the decoded syscalls too, so the stream was there
+		assert.is_table(b:wait_alert(function(x)
+			return x.rule == "wide " .. tag and x.output_fields["evt.type"] == "socket"
+		end))
+		for _, x in ipairs(b:alerts()) do assert.are_not.equal("sendto " .. tag, x.rule) end
+	end)
 end)
+

@@ -37,18 +37,33 @@ function M.build(paths, s, cfg, yield)
 	return compiled, diags
 end
 
--- Ask the kernel for the event types the ruleset needs, or with every_syscall
--- (-A) for every syscall, undecoded ones as generic events. false on failure.
-function M.select(s, compiled, every_syscall)
+-- Ask the kernel for the event types the ruleset needs. o.every_syscall
+-- (-A, base_syscalls.all): every syscall, undecoded ones as generic events;
+-- o.base (falco.yaml's base_syscalls): custom_set names more syscalls,
+-- "!name" takes one the rules name away (the state tables' own stay).
+-- false on failure.
+function M.select(s, compiled, o)
 	local C = core.C
+	o = o or {}
+	local base = o.base or {}
+	local every = o.every_syscall or base.all == true
+	local drop, extra = {}, {}
+	for _, n in ipairs(base.custom_set or {}) do
+		if n:sub(1, 1) == "!" then drop[n:sub(2)] = true else extra[#extra + 1] = n end
+	end
 	C.saker_interest_clear(s)
-	if every_syscall or compiled.interest == "all" then C.saker_interest_all(s) end
-	if every_syscall then
+	if every or compiled.interest == "all" then C.saker_interest_all(s) end
+	if every then
 		for t = 0, C.saker_evtype_max() - 1 do
 			if C.saker_evtype_generic(t) == 1 then C.saker_interest_add(s, C.saker_evtype_name(t)) end
 		end
-	elseif compiled.interest ~= "all" then
-		for _, name in ipairs(compiled.interest) do C.saker_interest_add(s, name) end
+	else
+		if compiled.interest ~= "all" then
+			for _, name in ipairs(compiled.interest) do
+				if not drop[name] then C.saker_interest_add(s, name) end
+			end
+		end
+		for _, name in ipairs(extra) do C.saker_interest_add(s, name) end
 	end
 	return C.saker_interest_commit(s) >= 0
 end
