@@ -50,8 +50,9 @@ function encode(v, out)
 			out[#out + 1] = "null"
 		elseif floor(v) == v and v > -2^53 and v < 2^53 then
 			out[#out + 1] = format("%d", v)
-		else
-			out[#out + 1] = format("%.17g", v)
+		else -- the shortest form that reads back as the same number
+			local short = format("%.15g", v)
+			out[#out + 1] = tonumber(short) == v and short or format("%.17g", v)
 		end
 	elseif t == "boolean" then
 		out[#out + 1] = v and "true" or "false"

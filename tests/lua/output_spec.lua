@@ -96,5 +96,12 @@ describe("output", function()
 		assert.are.equal("c cat", text)
 		assert.are.equal(101, fields["proc.pid"])
 	end)
+
+	it("writes numbers in JSON in their shortest exact form", function()
+		local json = require("saker.json")
+		assert.are.equal('[43.51,0.1,3,1e+300,-2.5]', json.encode(json.array({ 43.51, 0.1, 3, 1e300, -2.5 })))
+		local third = json.encode(json.array({ 1 / 3 }))
+		assert.are.equal(1 / 3, tonumber(third:match("%[(.*)%]")))
+	end)
 end)
 
