@@ -35,6 +35,7 @@ local function defaults()
 	return {
 		rules_files = { M.home .. "/rules" },
 		rules = {},
+		config_files = {},
 		append_output = {},
 		priority = "debug",
 		json_output = false,
@@ -99,7 +100,7 @@ local SCHEMA_LISTS = { rules_files = true, ["syscall_event_drops.actions"] = tru
 	["base_syscalls.custom_set"] = true,
 	["outputs.throttle.dedup_fields"] = true }
 local SCHEMA_FREE = { saker = true }
-local SCHEMA_ANY = { rules = true, ["outputs.plugins"] = true, append_output = true }
+local SCHEMA_ANY = { rules = true, ["outputs.plugins"] = true, append_output = true, config_files = true }
 
 local function kind_of(path, v)
 	if SCHEMA_LISTS[path] then return "list" end
@@ -186,13 +187,27 @@ local function expand_env(v)
 	return v
 end
 
+-- How a file merges into what is loaded (config_files' strategy):
+-- "override" replaces values; "append" (config_files' default) also appends
+-- to lists; "add-only" sets only keys no file set yet. set: the dotted
+-- paths some file has set, for add-only.
+local function append_list(old, new)
+	if type(old) ~= "table" or type(new) ~= "table" or #new == 0 and next(new) ~= nil then return new end
+	local out = {}
+	for _, v in ipairs(old) do out[#out + 1] = v end
+	for _, v in ipairs(new) do out[#out + 1] = v end
+	return out
+end
+
 -- Merge a node of the file into cfg[key], following the schema in def.
-local function merge_node(cfg, def, key, node, path, file, diags, knode)
+local function merge_node(cfg, def, key, node, path, file, diags, knode, how)
 	local kind = def ~= nil and kind_of(path, def) or nil
+	if how.mode == "add-only" and how.set[path] then return end
 	if kind == nil then
 		add(diags, "warning", "CONFIG_UNKNOWN_KEY", fmt("Unknown configuration key '%s'", path),
 			file, knode.line, knode.col)
 		cfg[key] = expand_env(yaml.plain(node))
+		how.set[path] = true
 		return
 	end
 	if node.kind == "scalar" and not node.quoted and yaml.scalar(node) == nil then
@@ -203,7 +218,7 @@ local function merge_node(cfg, def, key, node, path, file, diags, knode)
 			local k = node.keys[i]
 			if k.kind == "scalar" then
 				merge_node(cfg[key], def[k.value], k.value, node.values[i],
-					path .. "." .. k.value, file, diags, k)
+					path .. "." .. k.value, file, diags, k, how)
 			end
 		end
 		return
@@ -215,10 +230,12 @@ local function merge_node(cfg, def, key, node, path, file, diags, knode)
 			TYPE_NAME[kind] or kind), file, node.line, node.col)
 		return
 	end
+	if how.mode == "append" and (kind == "list" or kind == "any") then ok = append_list(cfg[key], ok) end
 	cfg[key] = ok
+	how.set[path] = true
 end
 
-local function merge_file(cfg, path, diags)
+local function merge_file(cfg, path, diags, how)
 	local f, err = io.open(path, "rb")
 	if not f then
 		add(diags, "error", "CONFIG_READ", "Could not read configuration file: " .. tostring(err),
@@ -244,7 +261,7 @@ local function merge_file(cfg, path, diags)
 		local k = root.keys[i]
 		if k.kind == "scalar" then
 			local name = k.value == "rules_file" and "rules_files" or k.value
-			merge_node(cfg, def[name], name, root.values[i], name, path, diags, k)
+			merge_node(cfg, def[name], name, root.values[i], name, path, diags, k, how)
 		end
 	end
 end
@@ -417,10 +434,57 @@ function M.priority(cfg)
 	return PRIORITY[lower(cfg.priority)]
 end
 
+-- The config files each loaded config came from: the main file, then the
+-- files its config_files named (what a hot-reload watcher has to watch).
+local loaded_files = setmetatable({}, { __mode = "k" })
+
+function M.files(cfg)
+	return loaded_files[cfg] or {}
+end
+
+local STRATEGIES = { append = true, override = true, ["add-only"] = true }
+
+-- config_files (Falco 0.38): files and directories (their *.yaml, sorted)
+-- merged after the main file, in order, each with its strategy (append by
+-- default). config_files inside them are not followed.
+local function merge_included(cfg, main, diags, how, files)
+	local entries = cfg.config_files
+	if type(entries) ~= "table" then
+		add(diags, "error", "CONFIG_TYPE", "Key 'config_files' must be a list", main)
+		return
+	end
+	for _, e in ipairs(entries) do
+		local p, strategy = e, "append"
+		if type(e) == "table" then p, strategy = e.path, e.strategy or "append" end
+		if type(p) ~= "string" or not STRATEGIES[strategy] then
+			add(diags, "error", "CONFIG_VALUE", "each 'config_files' entry is a path or "
+				.. "{path: PATH, strategy: append|override|add-only}", main)
+			return
+		end
+		for _, f in ipairs(require("saker.rules.load").expand({ p })) do
+			local fh = io.open(f, "r")
+			if fh then
+				fh:close()
+				how.mode = strategy
+				merge_file(cfg, f, diags, how)
+				cfg.config_files = entries
+				files[#files + 1] = f
+			else
+				add(diags, "warning", "CONFIG_READ", "config_files: cannot read " .. f, main)
+			end
+		end
+	end
+end
+
 function M.load(path, overrides)
 	local diags = {}
 	local cfg = defaults()
-	if path then merge_file(cfg, path, diags) end
+	local how, files = { mode = "override", set = {} }, { path }
+	if path then
+		merge_file(cfg, path, diags, how)
+		merge_included(cfg, path, diags, how, files)
+	end
+	loaded_files[cfg] = files
 	for _, opt in ipairs(overrides or {}) do override(cfg, opt, diags) end
 	for _, d in ipairs(diags) do
 		if d.level == "error" then return nil, diags end

@@ -138,7 +138,7 @@ function RT:watched()
 			list[#list + 1] = p
 		end
 	end
-	add(self.cfg_path)
+	for _, p in ipairs(config.files(self.cfg)) do add(p) end
 	for _, p in ipairs(rule_paths(self, self.cfg)) do add(p) end
 	for _, p in ipairs(self.compiled.files or {}) do add(p) end
 	for _, p in ipairs(self.outs:files()) do add(p) end

@@ -222,6 +222,38 @@ rules:
 		end
 	end)
 
+	it("merges config_files after the main file: append, override and add-only", function()
+		local dir = os.tmpname()
+		os.remove(dir)
+		os.execute("mkdir -p " .. dir .. "/conf.d")
+		local function put(name, text)
+			local f = assert(io.open(dir .. "/" .. name, "w"))
+			f:write(text)
+			f:close()
+		end
+		put("conf.d/20-b.yaml", "rules_files: [/b]\n")
+		put("conf.d/10-a.yaml", "json_output: true\nrules_files: [/a]\nconfig_files: [/not/followed]\n")
+		put("over.yaml", "rules_files: [/o]\n")
+		put("late.yaml", "priority: debug\nlog_level: warning\n")
+		put("main.yaml", "priority: notice\nrules_files: [/main]\nconfig_files:\n  - " .. dir .. "/conf.d\n"
+			.. "  - {path: " .. dir .. "/late.yaml, strategy: add-only}\n")
+		local cfg, diags = config.load(dir .. "/main.yaml")
+		assert.same({}, diags)
+		assert.is_true(cfg.json_output)                           -- scalars: the later file
+		assert.same({ "/main", "/a", "/b" }, cfg.rules_files)      -- lists: appended, files in name order
+		assert.equal("notice", cfg.priority)                      -- add-only: set before, kept
+		assert.equal("warning", cfg.log_level)                    -- add-only: not set before, added
+		assert.same({ dir .. "/main.yaml", dir .. "/conf.d/10-a.yaml", dir .. "/conf.d/20-b.yaml",
+			dir .. "/late.yaml" }, config.files(cfg))
+		put("main.yaml", "rules_files: [/main]\nconfig_files: [{path: " .. dir .. "/over.yaml, strategy: override}]\n")
+		assert.same({ "/o" }, config.load(dir .. "/main.yaml").rules_files)
+		put("main.yaml", "config_files: [{path: x, strategy: sometimes}]\n")
+		local bad, bdiags = config.load(dir .. "/main.yaml")
+		assert.is_nil(bad)
+		assert.matches("strategy: append|override|add-only", bdiags[1].msg, 1, true)
+		os.execute("rm -rf " .. dir)
+	end)
+
 	it("reports a missing file", function()
 		local cfg, diags = config.load("/nonexistent/saker.yaml")
 		assert.is_nil(cfg)
