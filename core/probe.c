@@ -240,6 +240,11 @@ int probe_select(struct probe *p, const uint8_t *on, uint32_t nsyscalls)
 	return 0;
 }
 
+void probe_drop_failed(struct probe *p, int on)
+{
+	p->skel->bss->drop_failed = on ? 1 : 0;
+}
+
 uint32_t probe_ncpus(const struct probe *p)
 {
 	return p->ncpus;

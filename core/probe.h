@@ -29,6 +29,9 @@ int probe_poll(struct probe *p, int timeout_ms, probe_event_fn fn, void *ctx);
 enum { PROBE_OFF = 0, PROBE_DECODED = 1, PROBE_GENERIC = 2, PROBE_GENERIC_X = 1 };
 int probe_select(struct probe *p, const uint8_t *on, uint32_t nsyscalls);
 
+/* Failed syscalls (a negative return) are not sent while on. */
+void probe_drop_failed(struct probe *p, int on);
+
 uint32_t probe_ncpus(const struct probe *p);
 uint64_t probe_drops(const struct probe *p, uint32_t cpu); /* reservation failures */
 

@@ -162,6 +162,7 @@ struct saker *saker_open(const struct saker_opts *o, char *err, uint32_t errlen)
 		s->probe = probe_open(o->ring_kb, (uint32_t)getpid(), o->verbose, err, errlen);
 		if (!s->probe)
 			goto fail;
+		probe_drop_failed(s->probe, o->drop_failed_exit);
 		if (saker_interest_commit(s) < 0) {
 			snprintf(err, errlen, "saker: cannot select the syscalls in the probe");
 			goto fail;

@@ -36,6 +36,10 @@ const volatile __u64 wakeup_bytes = 1; /* wake the reader past this backlog */
  * switches syscalls with a store and the hot path tests them with a load. */
 __u16 evcode[NSYSCALLS] = {};
 
+/* falco.yaml's syscall_drop_failed_exit: a syscall that failed is not
+ * sent. Also in .bss, set by user space after load. */
+__u8 drop_failed = 0;
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 8 << 20);

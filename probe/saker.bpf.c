@@ -1069,7 +1069,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	if (nr >= NSYSCALLS)
 		return 0;
 	code = evcode[nr];
-	if (!code)
+	if (!code || (ret < 0 && drop_failed))
 		return 0;
 	if ((bpf_get_current_pid_tgid() >> 32) == self_tgid)
 		return 0;

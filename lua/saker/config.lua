@@ -69,6 +69,9 @@ local function defaults()
 			k8s_healthz_endpoint = "/healthz", ssl_enabled = false,
 			ssl_certificate = "/etc/saker/saker.pem", prometheus_metrics_enabled = false,
 		},
+		-- Falco's ring size index: n is 2^(n-1) MiB (4: 8 MiB); saker.ring_kb wins
+		syscall_buf_size_preset = 4,
+		syscall_drop_failed_exit = false,
 		-- syscalls captured beside those the rules name (build.select)
 		base_syscalls = { custom_set = {}, repair = false, all = false },
 		-- Falco's driver choice: saker always runs its own probe live; replay
@@ -402,6 +405,10 @@ local function validate(cfg, diags, file)
 			for t = 0, C.saker_evtype_max() - 1 do known[ffi.string(C.saker_evtype_name(t))] = true end
 		end
 		if not known[(n:gsub("^!", ""))] then bad(fmt("base_syscalls.custom_set: unknown syscall '%s'", n)) end
+	end
+	local preset = cfg.syscall_buf_size_preset
+	if preset % 1 ~= 0 or preset < 1 or preset > 10 then
+		bad(fmt("syscall_buf_size_preset must be 1 to 10 (1 MiB to 512 MiB), not %s", tostring(preset)))
 	end
 	local kind = cfg.engine.kind
 	if kind == "replay" and cfg.engine.replay.capture_file == "" then

@@ -44,7 +44,8 @@ do
 end
 
 -- Open a context. opts: {live=bool, scan_proc=bool, ring_kb=n, verbose=bool,
--- read_file=path (replay a .scap capture), write_file=path (write one)}.
+-- read_file=path (replay a .scap capture), write_file=path (write one),
+-- drop_failed_exit=bool}.
 -- Returns the cdata pointer (closed by the GC or by M.close), or nil, message.
 function M.open(opts)
 	opts = opts or {}
@@ -55,6 +56,7 @@ function M.open(opts)
 	o.verbose = opts.verbose and 1 or 0
 	o.read_file = opts.read_file -- the Lua strings outlive the call: opts holds them
 	o.write_file = opts.write_file
+	o.drop_failed_exit = opts.drop_failed_exit and 1 or 0
 	local err = ffi.new("char[512]")
 	local s = M.C.saker_open(o, err, 512)
 	if s == nil then return nil, ffi.string(err) end

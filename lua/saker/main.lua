@@ -207,7 +207,8 @@ local function main(argv)
 	local offline = opts.dry_run or opts.list_rules or opts.describe or opts.dump_lua
 	local live = not offline and not opts.replay
 	local s, oerr = core.open({ live = live, scan_proc = live,
-		ring_kb = tonumber(cfg.saker.ring_kb),
+		ring_kb = tonumber(cfg.saker.ring_kb) or 1024 * 2 ^ (cfg.syscall_buf_size_preset - 1),
+		drop_failed_exit = cfg.syscall_drop_failed_exit,
 		read_file = not offline and opts.replay or nil, write_file = not offline and opts.write or nil })
 	if not s then
 		err("%s", oerr)

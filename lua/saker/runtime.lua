@@ -31,7 +31,7 @@ local WATCH_EVERY_MS = 20
 local SLICE_MS = 5 -- the longest a reload holds the event loop at a time
 
 -- Config keys read once at start: a change is named in the log.
-local RESTART_KEYS = { "saker.ring_kb", "webserver", "grpc", "grpc_output", "metrics",
+local RESTART_KEYS = { "saker.ring_kb", "syscall_buf_size_preset", "syscall_drop_failed_exit", "webserver", "grpc", "grpc_output", "metrics",
 	"watch_config_files" }
 
 local RT = {}
