@@ -16,17 +16,10 @@ local function home()
 end
 M.home = home()
 
-local function read(path)
-	local f = assert(io.open(path, "rb"))
-	local s = f:read("*a")
-	f:close()
-	return s
-end
-
 -- ffi.cdef is global to the Lua state and refuses a second definition;
 -- a test runner that reloads modules must not declare the header twice.
 if not pcall(ffi.typeof, "struct saker_evt") then
-	ffi.cdef(read(M.home .. "/core/saker.h"))
+	ffi.cdef(assert(require("saker.fs").read(M.home .. "/core/saker.h")))
 	ffi.cdef [[
 int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);

@@ -95,13 +95,7 @@ end
 -- every rules file with its text, as one JSON document (Falco's keys).
 local function support(argv, cfg_path, paths)
 	local json = require("saker.json")
-	local function read(path)
-		local f = io.open(path, "r")
-		if not f then return "" end
-		local t = f:read("*a")
-		f:close()
-		return t
-	end
+	local function read(path) return require("saker.fs").read(path) or "" end
 	local function uname(flag)
 		local p = io.popen("uname " .. flag .. " 2>/dev/null")
 		local v = (p:read("*a") or ""):gsub("%s+$", "")

@@ -43,13 +43,7 @@ function M.check(cfg)
 	return nil
 end
 
-local function read(path)
-	local f = io.open(path, "r")
-	if not f then return nil end
-	local s = f:read("*a")
-	f:close()
-	return s
-end
+local read = require("saker.fs").read
 
 local CLK_TCK = 100
 

@@ -494,14 +494,7 @@ function M.text(text, file, items, diags, yield)
 	return ok
 end
 
-local function read(path)
-	local f, err = io.open(path, "rb")
-	if not f then return nil, err end
-	local s, rerr = f:read("*a")
-	f:close()
-	if not s then return nil, rerr end
-	return s
-end
+local read = require("saker.fs").read
 
 local function shquote(s)
 	return "'" .. gsub(s, "'", "'\\''") .. "'"
