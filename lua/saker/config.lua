@@ -202,12 +202,39 @@ local function append_list(old, new)
 	return out
 end
 
+-- falco.yaml keys that have no meaning for saker, and why: they load with
+-- a warning that says so rather than "unknown".
+local FALCO_ONLY = {
+	load_plugins = "Falco's native (.so) plugins; saker's plugins are Lua (outputs.plugins)",
+	plugins = "Falco's native (.so) plugins; saker's plugins are Lua (outputs.plugins)",
+	modern_bpf = "saker's probe uses one ring buffer for all CPUs",
+	libs_logger = "saker has no libs logger",
+	metadata_download = "saker has no Kubernetes metadata client",
+	container_engines = "saker reads the container id from the cgroup path",
+	output_timeout = "saker's output channels never block the engine",
+	outputs_queue = "saker's queues are sized by outputs.queue_kb",
+	syscall_event_timeouts = "saker polls the ring buffer on a 10 ms tick",
+	falco_libs = "Falco's libs tuning",
+	["outputs.rate"] = "Falco's old alert throttling; saker's is outputs.throttle",
+	["outputs.max_burst"] = "Falco's old alert throttling; saker's is outputs.throttle",
+	["http_output.echo"] = "saker does not print the receiver's answers",
+	["syscall_event_drops.simulate_drops"] = "saker does not simulate drops",
+	["metrics.libbpf_stats_enabled"] = "make bench reports the probe's BPF time",
+	["metrics.include_empty_values"] = "snapshots carry every value they have",
+}
+
+local function unknown_key(path)
+	local why = FALCO_ONLY[path] or FALCO_ONLY[path:match("^[^.]+")]
+	if why then return fmt("'%s' is a Falco key saker does not use (%s)", path, why) end
+	return fmt("Unknown configuration key '%s'", path)
+end
+
 -- Merge a node of the file into cfg[key], following the schema in def.
 local function merge_node(cfg, def, key, node, path, file, diags, knode, how)
 	local kind = def ~= nil and kind_of(path, def) or nil
 	if how.mode == "add-only" and how.set[path] then return end
 	if kind == nil then
-		add(diags, "warning", "CONFIG_UNKNOWN_KEY", fmt("Unknown configuration key '%s'", path),
+		add(diags, "warning", "CONFIG_UNKNOWN_KEY", unknown_key(path),
 			file, knode.line, knode.col)
 		cfg[key] = expand_env(yaml.plain(node))
 		how.set[path] = true
@@ -327,7 +354,7 @@ local function override(cfg, opt, diags)
 		if d ~= nil and d[last] == nil then kind = nil end
 	end
 	if not free and type(last) ~= "number" and (d == nil or d[last] == nil) then
-		add(diags, "warning", "CONFIG_UNKNOWN_KEY", fmt("Unknown configuration key '%s'", full),
+		add(diags, "warning", "CONFIG_UNKNOWN_KEY", unknown_key(full),
 			"-o")
 	end
 	if kind then

@@ -254,6 +254,16 @@ rules:
 		os.execute("rm -rf " .. dir)
 	end)
 
+	it("says which falco.yaml keys saker does not use, and why", function()
+		local path = tmp("load_plugins: [json]\noutputs:\n  rate: 1\nnot_a_key: 1\n")
+		local cfg, diags = config.load(path)
+		assert.is_table(cfg)
+		assert.equal(3, #diags)
+		assert.matches("'load_plugins' is a Falco key saker does not use (Falco's native", diags[1].msg, 1, true)
+		assert.matches("'outputs.rate' is a Falco key saker does not use", diags[2].msg, 1, true)
+		assert.equal("Unknown configuration key 'not_a_key'", diags[3].msg)
+	end)
+
 	it("reports a missing file", function()
 		local cfg, diags = config.load("/nonexistent/saker.yaml")
 		assert.is_nil(cfg)
