@@ -49,8 +49,11 @@ void evt_types_init(void)
 {
 	int32_t t, max = saker_evtype_max();
 
+	/* the generic types are syscalls by construction; only the table's
+	 * names are looked up */
 	for (t = 0; t < max && t < TYPES_CAP; t++)
-		syscall_type[t] = sys_nr(saker_evtype_name((uint16_t)t)) >= 0;
+		syscall_type[t] = (uint32_t)t >= evt_table_len ? saker_evtype_generic((uint16_t)t)
+							       : sys_nr(evt_table[t].name) >= 0;
 }
 
 int evt_is_syscall(uint16_t type)

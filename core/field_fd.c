@@ -80,6 +80,15 @@ static int dir_of(const struct fdinfo *f, const char **p, uint32_t *len)
 	return 1;
 }
 
+/* libsinsp's container prefix of fd.containername/containerdirectory:
+ * the container id (empty outside containers), then ':' */
+static void container_prefix(struct saker *s, struct sbuf *sb)
+{
+	if (s->thr && s->thr->in_container)
+		sb_puts(sb, s->thr->container_id);
+	sb_putc(sb, ':');
+}
+
 static int named(const char *name, const char *const *list)
 {
 	for (; *list; list++)
@@ -149,11 +158,8 @@ static int null_fd(struct saker *s, struct fbind *b, struct saker_val *o)
 	if (what != FD_NAME && what != FD_NAMERAW && what != FD_TYPECHAR && what != FD_CONTAINERNAME && !dir)
 		return 0;
 	fx_scratch(b, &sb);
-	if ((what == FD_CONTAINERNAME || what == FD_CONTAINERDIR) && s->thr) {
-		if (s->thr->in_container)
-			sb_puts(&sb, s->thr->container_id);
-		sb_putc(&sb, ':');
-	}
+	if (what == FD_CONTAINERNAME || what == FD_CONTAINERDIR)
+		container_prefix(s, &sb);
 	base = sb.len;
 	if (!creator_name(s, &sb))
 		return 0;
@@ -219,11 +225,8 @@ int ff_str(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
 	case FD_CONTAINERDIR:
 		if (field_defs[b->id].aux == FD_CONTAINERDIR && !dir_of(f, &n, &len))
 			return 0;
-		/* libsinsp's container id: empty outside containers */
 		fx_scratch(b, &sb);
-		if (s->thr->in_container)
-			sb_puts(&sb, s->thr->container_id);
-		sb_putc(&sb, ':');
+		container_prefix(s, &sb);
 		sb_putn(&sb, n, len);
 		return fx_scratch_val(b, &sb, o, SAKER_FT_STR);
 	case FD_FILENAME:

@@ -153,9 +153,7 @@ M.MESSAGE = "Falco metrics snapshot"
 
 -- For metrics.output_file: the snapshot as one JSON line.
 function M.json_line(snap, ts)
-	local fields = {}
-	for k, v in pairs(snap) do fields[k] = v end
-	return json.encode({ hostname = snap["evt.hostname"], output = M.MESSAGE, output_fields = fields,
+	return json.encode({ hostname = snap["evt.hostname"], output = M.MESSAGE, output_fields = snap,
 		priority = M.RULE.priority, rule = M.RULE.name, source = "internal",
 		time = require("saker.alert").iso_time(ts) }) .. "\n"
 end
