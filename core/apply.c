@@ -287,6 +287,13 @@ static void do_clone(struct saker *s)
 		c = NULL;
 	}
 	fresh = c == NULL;
+	if (c && res == 0 && c->from_proc && !c->clone_ts) {
+		/* the child's first event, but /proc was read after it ran on
+		 * (an exec, a rename): the event has the image it had then, as
+		 * libsinsp reads it; its fds stay those /proc listed */
+		c->clone_ts = s->evt.ts;
+		image_from_clone(s, c);
+	}
 	if (fresh) {
 		s->pin = parent; /* a full table must not evict what we copy */
 		c = thread_new(s, ctid);

@@ -37,8 +37,10 @@ for suite in lua live compat; do
 	ls tests/$suite/*_spec.lua >/dev/null 2>&1 || continue
 	busted --lua=luajit -o plainTerminal tests/$suite >"$log" 2>&1
 	cat "$log"
-	# busted prints "Failure -> file @ line" (or "Error ->") and the test's name below it
-	grep -A1 -E '^(Failure|Error) -> ' "$log" | grep -v '^--$' | sed "s|^|$suite: |" >>"$recap"
+	# busted prints "Failure -> file @ line" (or "Error ->"), the test's name
+	# and the assertion's message up to a blank line: keep 8 lines of each
+	awk -v s="$suite: " '/^(Failure|Error) -> / { n = 8 } /^$/ { n = 0 } n > 0 { print s $0; n-- }' \
+		"$log" >>"$recap"
 	line=$(grep -E '[0-9]+ successes? / [0-9]+ failures? / [0-9]+ errors?' "$log" | tail -n 1)
 	if [ -n "$line" ]; then
 		p=$(echo "$line" | sed -E 's/^[^0-9]*([0-9]+) success.*/\1/')

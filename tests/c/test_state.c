@@ -827,6 +827,16 @@ static void test_scan_proc(void)
 		CHECK(thread_find(s, 1) != NULL);
 		/* our stdout/stderr are known fds */
 		CHECK(fd_find(s, t, 1) != NULL);
+		/* /proc was read after we exec'd: our own clone event, read
+		 * late, says what we were then; the fds /proc listed stay */
+		clone_ev(s, getpid(), 0, getpid(), getpid(), getppid(), 0, "bash", "cpuset=/");
+		t = thread_find(s, getpid());
+		CHECK(t && s->thr == t);
+		CHECK_STR(t ? t->comm : "", "bash");
+		CHECK(t && fd_find(s, t, 1) != NULL);
+		/* once only: a second clone child event (a reused tid's) is not ours */
+		clone_ev(s, getpid(), 0, getpid(), getpid(), getppid(), 0, "sh", "cpuset=/");
+		CHECK_STR(thread_find(s, getpid())->comm, "bash");
 	}
 	saker_close(s);
 }
