@@ -32,6 +32,16 @@ local function is_type_test(n)
 		and (n.op == "=" or n.op == "!=" or n.op == "in" or n.op == "intersects")
 end
 
+-- Whether type test n holds for event name `name`.
+local function type_holds(n, name)
+	if n.op == "=" then return n.const == name end
+	if n.op == "!=" then return n.const ~= name end
+	for _, c in ipairs(n.consts) do
+		if c == name then return true end
+	end
+	return false
+end
+
 -- n specialised for event name `name`: a node, or true/false.
 local function fold(n, name)
 	local k = n.k
@@ -59,14 +69,23 @@ local function fold(n, name)
 		return { k = "not", arg = f, pos = n.pos, src = n.src }
 	end
 	if not is_type_test(n) then return n end
-	if n.op == "=" then return n.const == name end
-	if n.op == "!=" then return n.const ~= name end
-	for _, c in ipairs(n.consts) do
-		if c == name then return true end
-	end
-	return false
+	return type_holds(n, name)
 end
 M.fold = fold
+
+-- The type tests of a tree, in the order fold meets them: what fold makes
+-- of the tree for an event name depends on nothing else.
+local function type_tests(n, out)
+	local k = n.k
+	if k == "and" or k == "or" then
+		for _, a in ipairs(n.args) do type_tests(a, out) end
+	elseif k == "not" then
+		type_tests(n.arg, out)
+	elseif is_type_test(n) then
+		out[#out + 1] = n
+	end
+	return out
+end
 
 -- ---- canonical text -------------------------------------------------------
 
@@ -309,30 +328,55 @@ local function grow(node, items)
 	end
 end
 
--- rules: { { idx =, tree = } } in rule order -> trie root, plan key.
-local function build(rules, name)
-	local root = new_node()
-	local keys, items = {}, {}
-	for _, r in ipairs(rules) do
-		local f = fold(r.tree, name)
-		if f ~= false then
-			local path, tests, seen = { tostring(r.idx) }, {}, {}
-			if f ~= true then
-				for _, c in ipairs(conjuncts(rewrite(f))) do
-					local key = canon(c)
-					if not seen[key] then
-						seen[key] = true
-						tests[#tests + 1] = { key = key, n = c, c = cost(c), i = #tests + 1 }
-						path[#path + 1] = key
-					end
+-- A rule's conjuncts for event name `name` ({ { key =, n =, c =, i = } }
+-- and their keys joined), or false when the rule cannot match it. Folding,
+-- rewriting and keying run once per outcome of the rule's type tests, not
+-- once per event type: memo is keyed by tree (weak, trees go with their
+-- ruleset).
+local memo = setmetatable({}, { __mode = "k" })
+
+local function rule_tests(tree, name)
+	local m = memo[tree]
+	if not m then
+		m = { tt = type_tests(tree, {}), by = {} }
+		memo[tree] = m
+	end
+	local bits = {}
+	for i, n in ipairs(m.tt) do bits[i] = type_holds(n, name) and "1" or "0" end
+	local outcome = concat(bits)
+	local r = m.by[outcome]
+	if r ~= nil then return r end
+	local f = fold(tree, name)
+	r = false
+	if f ~= false then
+		local path, tests, seen = {}, {}, {}
+		if f ~= true then
+			for _, c in ipairs(conjuncts(rewrite(f))) do
+				local key = canon(c)
+				if not seen[key] then
+					seen[key] = true
+					tests[#tests + 1] = { key = key, n = c, c = cost(c), i = #tests + 1 }
+					path[#path + 1] = key
 				end
 			end
-			items[#items + 1] = { idx = r.idx, tests = tests }
-			keys[#keys + 1] = concat(path, "\1")
+		end
+		r = { tests = tests, path = concat(path, "\1") }
+	end
+	m.by[outcome] = r
+	return r
+end
+
+-- rules: { { idx =, tree = } } in rule order -> the items grow takes, plan key.
+local function items_of(rules, name)
+	local keys, items = {}, {}
+	for _, r in ipairs(rules) do
+		local t = rule_tests(r.tree, name)
+		if t then
+			items[#items + 1] = { idx = r.idx, tests = t.tests }
+			keys[#keys + 1] = t.path == "" and tostring(r.idx) or r.idx .. "\1" .. t.path
 		end
 	end
-	grow(root, items)
-	return root, concat(keys, "\2")
+	return items, concat(keys, "\2")
 end
 
 -- ---- code -------------------------------------------------------------------
@@ -377,10 +421,12 @@ M.none = none
 -- { { idx =, tree = } } (rule order); cache: plan key -> { fn =, lua = }.
 -- Returns fn, source (nil for the shared empty function).
 function M.eval(R, name, rules, cache)
-	local root, key = build(rules, name)
+	local items, key = items_of(rules, name)
 	if key == "" then return none end
 	local hit = cache[key]
 	if hit then return hit.fn, hit.lua end
+	local root = new_node()
+	grow(root, items)
 	local g = codegen.gen()
 	local out = { "function(hits)", "\tlocal n = 0" }
 	emit(g, root, out, "\t")
