@@ -37,6 +37,10 @@ struct source {
 	struct scap_reader *file;  /* saker -e: the capture being replayed */
 	int file_state;            /* 0 reading, 1 at its end, -1 broken */
 	struct scap_writer *out;   /* saker -w: the capture being written */
+	struct scap_writer *rec;   /* saker_record: the recording running */
+	uint64_t rec_until;        /* its end: the last event time it takes */
+	uint64_t rec_events;       /* events it wrote */
+	uint64_t rec_ended;        /* events of the last one ended, until asked */
 };
 
 static volatile sig_atomic_t last_signal;
@@ -126,6 +130,15 @@ static struct source *src_of(struct saker *s)
 	return s->queue;
 }
 
+/* The recording is complete: close its file, keep its count for
+ * saker_record_ended. */
+static void record_end(struct source *q)
+{
+	scap_writer_close(q->rec);
+	q->rec = NULL;
+	q->rec_ended += q->rec_events;
+}
+
 struct saker *saker_open(const struct saker_opts *o, char *err, uint32_t errlen)
 {
 	struct saker *s = calloc(1, sizeof(*s));
@@ -171,7 +184,7 @@ struct saker *saker_open(const struct saker_opts *o, char *err, uint32_t errlen)
 	if (s->scan_proc)
 		procscan_all(s);
 	if (o && o->write_file) {
-		q->out = scap_writer_open(o->write_file, s, err, errlen);
+		q->out = scap_writer_open(o->write_file, 0, s, err, errlen);
 		if (!q->out)
 			goto fail;
 	}
@@ -206,6 +219,7 @@ void saker_close(struct saker *s)
 	if (q) {
 		scap_reader_close(q->file);
 		scap_writer_close(q->out);
+		scap_writer_close(q->rec);
 		free(q->injected.buf);
 		free(q->arena.buf);
 		free(q->cur);
@@ -320,6 +334,10 @@ const struct saker_evt *saker_next(struct saker *s, int32_t timeout_ms)
 	s->stats.events++;
 	if (q->out && scap_writer_event(q->out, q->cur, len, cpu))
 		q->skipped++;
+	if (q->rec && s->evt.ts > q->rec_until)
+		record_end(q);
+	if (q->rec && scap_writer_event(q->rec, q->cur, len, cpu) == 0)
+		q->rec_events++;
 	return &s->evt;
 }
 
@@ -440,4 +458,35 @@ void saker_capture_keep(struct saker *s)
 
 	if (q->out)
 		scap_writer_keep(q->out);
+}
+
+int32_t saker_record(struct saker *s, const char *path, uint64_t until_ns, char *msg, uint32_t cap)
+{
+	struct source *q = src_of(s);
+
+	if (q->rec) {
+		if (until_ns > q->rec_until)
+			q->rec_until = until_ns;
+		return 1;
+	}
+	q->rec = scap_writer_open(path, 1, s, msg, cap);
+	if (!q->rec)
+		return -1;
+	q->rec_until = until_ns;
+	q->rec_events = 0;
+	if (s->evt.raw && scap_writer_event(q->rec, q->cur, s->evt.len, s->evt.cpu) == 0)
+		q->rec_events++; /* the event that set it off */
+	return 0;
+}
+
+uint64_t saker_record_ended(struct saker *s, uint64_t now_ns)
+{
+	struct source *q = src_of(s);
+	uint64_t n;
+
+	if (q->rec && now_ns && now_ns > q->rec_until)
+		record_end(q);
+	n = q->rec_ended;
+	q->rec_ended = 0;
+	return n;
 }

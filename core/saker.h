@@ -104,6 +104,15 @@ uint32_t saker_capture_warnings(struct saker *s, char *msg, uint32_t cap);
 int32_t saker_capture_window(struct saker *s, uint32_t before, uint32_t after);
 /* Keep the current event (it matched a rule) in the written capture. */
 void saker_capture_keep(struct saker *s);
+/* Record on alert (Falco's `capture`): write the file `path` (the state
+ * tables, the current event, then every event up to time until_ns), beside
+ * any -w capture. While one records, a call only moves its end to until_ns
+ * if later (path unused). 0 started, 1 extended, -1 cannot (msg says why). */
+int32_t saker_record(struct saker *s, const char *path, uint64_t until_ns, char *msg, uint32_t cap);
+/* The events of a recording that ended since the last call (0: none
+ * ended). With now_ns > 0, a recording whose end time is past now_ns is
+ * ended first (live: a quiet host sends no later event to end it). */
+uint64_t saker_record_ended(struct saker *s, uint64_t now_ns);
 
 /* ---- event types (core/evtypes.c) ---------------------------------------- */
 /* Types below the table's length are the scap codes (core/evtable.c, generated); the rest,

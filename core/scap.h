@@ -58,9 +58,11 @@ uint32_t scap_reader_warnings(const struct scap_reader *r, const char **last);
 
 struct scap_writer;
 
-/* Create path and write the section header, machine info and s's thread
- * and fd tables. NULL with err filled on failure. */
-struct scap_writer *scap_writer_open(const char *path, struct saker *s, char *err, uint32_t errlen);
+/* Create path (mode 0600; fresh: fail if it exists, never follow a
+ * symlink; else truncate) and write the section header, machine info and
+ * s's thread and fd tables. NULL with err filled on failure. */
+struct scap_writer *scap_writer_open(const char *path, int fresh, struct saker *s, char *err,
+				     uint32_t errlen);
 /* Append one event (scap v2 layout) as an EV_V2 block. 0 ok, -1 I/O error. */
 int scap_writer_event(struct scap_writer *w, const uint8_t *raw, uint32_t len, uint16_t cpu);
 /* Window mode: from now on write only the events kept with

@@ -8,6 +8,7 @@
  * The file is plain (not gzip'd); a block is built in one buffer and
  * written with one fwrite, so a full disk shows up as an error at close.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,17 +237,23 @@ static void write_state(struct scap_writer *w, struct saker *s)
 	}
 }
 
-struct scap_writer *scap_writer_open(const char *path, struct saker *s, char *err, uint32_t errlen)
+struct scap_writer *scap_writer_open(const char *path, int fresh, struct saker *s, char *err,
+				     uint32_t errlen)
 {
 	struct scap_writer *w = calloc(1, sizeof(*w));
+	int fd;
 
 	if (!w) {
 		snprintf(err, errlen, "%s: out of memory", path);
 		return NULL;
 	}
-	w->f = fopen(path, "wbe");
+	/* captures hold every process's command line: owner-only */
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (fresh ? O_EXCL | O_NOFOLLOW : O_TRUNC), 0600);
+	w->f = fd >= 0 ? fdopen(fd, "wb") : NULL;
 	if (!w->f) {
 		snprintf(err, errlen, "cannot create the capture file %s: %m", path);
+		if (fd >= 0)
+			close(fd);
 		free(w);
 		return NULL;
 	}

@@ -78,6 +78,8 @@ local function defaults()
 		-- Falco's driver choice: saker always runs its own probe live; replay
 		-- reads engine.replay.capture_file, as -e does
 		engine = { kind = "modern_ebpf", replay = { capture_file = "" } },
+		-- record a .scap file when a rule fires (saker.record); ms
+		capture = { enabled = false, path_prefix = "/tmp/saker", mode = "rules", default_duration = 5000 },
 		metrics = {
 			enabled = false, interval = "1h", output_rule = true, output_file = "",
 			rules_counters_enabled = true, resource_utilization_enabled = true,

@@ -68,6 +68,15 @@ function M.values(cfg, bad)
 		end
 		if not known[(n:gsub("^!", ""))] then bad(fmt("base_syscalls.custom_set: unknown syscall '%s'", n)) end
 	end
+	local cap = cfg.capture
+	if cap.mode ~= "rules" and cap.mode ~= "all_rules" then
+		bad(fmt("capture.mode must be 'rules' or 'all_rules', not '%s'", tostring(cap.mode)))
+	end
+	if cap.default_duration <= 0 then
+		bad(fmt("capture.default_duration must be a positive number of milliseconds, not %s",
+			tostring(cap.default_duration)))
+	end
+	if cap.path_prefix == "" then bad("capture.path_prefix must not be empty") end
 	local preset = cfg.syscall_buf_size_preset
 	if preset % 1 ~= 0 or preset < 1 or preset > 10 then
 		bad(fmt("syscall_buf_size_preset must be 1 to 10 (1 MiB to 512 MiB), not %s", tostring(preset)))

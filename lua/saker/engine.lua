@@ -18,16 +18,17 @@ local TICK_MS = 20      -- and the time between two ticks then
 
 -- rt: what the loop runs, which tick may replace between two events:
 --   rt.eval, rt.rules (a compiled ruleset), rt.outs (the output channels),
---   rt.first (rule_matching first).
+--   rt.first (rule_matching first), rt.record (saker.record, or nil).
 -- tick(sig): called when the loop is idle, with the signal caught (0 if
 -- none), and every TICK_MS or so with 0 while events flow. It returns nil to go on,
 -- "swap" after replacing parts of rt, or a reason to stop, which run
 -- returns. No event is lost or seen twice across a swap: the loop is the
 -- only reader of events and swaps between two of them.
 function M.run(s, rt, tick)
-	local eval, rules, outs, last, on_match, matches
+	local eval, rules, outs, last, on_match, matches, record
 	local function take()
 		eval, rules, outs, on_match, matches = rt.eval, rt.rules, rt.outs, rt.on_match, rt.matches
+		record = rt.record
 		last = rt.first and 1 or math.huge
 	end
 	take()
@@ -48,6 +49,7 @@ function M.run(s, rt, tick)
 					matches[name] = (matches[name] or 0) + 1
 					local msg, fields = r.format()
 					outs:emit(alert.build(r, ev.ts, msg, fields))
+					if record then record:fired(r, ev) end -- rt.record: Falco's capture
 				end
 			end
 			n = n + 1

@@ -250,6 +250,7 @@ local function main(argv)
 	local rt, diags = require("saker.runtime").new({
 		s = s, cfg = cfg, cfg_path = cfg_path, overrides = opts.overrides,
 		rule_paths = opts.rules, duration = opts.duration, every_syscall = opts.all_events,
+		live = live,
 	})
 	for _, d in ipairs(diags) do
 		if d.level == "error" then io.stderr:write(load.format_diag(d), "\n")

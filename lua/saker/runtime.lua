@@ -22,6 +22,7 @@ local clock = require("saker.clock")
 local log = require("saker.log")
 local web = require("saker.web")
 local metrics = require("saker.metrics")
+local record = require("saker.record")
 
 local M = {}
 
@@ -32,7 +33,7 @@ local SLICE_MS = 5 -- the longest a reload holds the event loop at a time
 
 -- Config keys read once at start: a change is named in the log.
 local RESTART_KEYS = { "saker.ring_kb", "syscall_buf_size_preset", "syscall_drop_failed_exit", "webserver", "grpc", "grpc_output", "metrics",
-	"watch_config_files" }
+	"watch_config_files", "capture" }
 
 local RT = {}
 RT.__index = RT
@@ -74,7 +75,7 @@ local function same(a, b)
 end
 
 -- o: {s, cfg, cfg_path, overrides, rule_paths (from -r, or nil),
---     duration (seconds or nil), every_syscall (-A)}.
+--     duration (seconds or nil), every_syscall (-A), live (not a replay)}.
 -- Returns the runtime and the rules' diags (warnings), or nil and the diags
 -- that stopped it.
 function M.new(o)
@@ -108,6 +109,7 @@ function M.new(o)
 	self.monitor = drops.new(o.s, o.cfg, function(rule, msg, fields)
 		self:internal_alert(rule, msg, fields)
 	end)
+	self.record = record.new(o.s, o.cfg, o.live)
 	local now = clock.ms()
 	self.next_sec = now + 1000
 	self.next_metrics = self.metrics and now + self.metrics_ms
@@ -310,6 +312,7 @@ function RT:tick(sig)
 		self:start_reload("files changed")
 	end
 	if self.pending then swapped = self:step_reload() end
+	if self.record then self.record:tick() end
 	if now >= self.next_sec then
 		self.next_sec = now + 1000
 		if self.monitor:check(now / 1000) == "exit" then return "drops" end
@@ -339,6 +342,7 @@ function RT:metrics_snapshot()
 end
 
 function RT:close()
+	if self.record then self.record:close() end
 	if self.web then self.web:stop() end
 	if self.watcher then self.watcher:close() end
 	self.outs:close()

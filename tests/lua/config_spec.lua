@@ -176,6 +176,9 @@ rules:
 			{ "webserver.ssl_enabled=true", "cannot read ssl_certificate" },
 			{ "engine.kind=replay", "engine.replay.capture_file is empty" },
 			{ "engine.kind=gvisor", "engine.kind 'gvisor' is not supported" },
+			{ "capture.mode=sometimes", "capture.mode must be 'rules' or 'all_rules'" },
+			{ "capture.default_duration=0", "capture.default_duration must be a positive" },
+			{ "capture.path_prefix=", "capture.path_prefix must not be empty" },
 		}
 		for _, c in ipairs(cases) do
 			local cfg, diags = config.load(nil, { c[1] })

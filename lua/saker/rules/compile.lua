@@ -242,6 +242,7 @@ local function rule_one(ctx, rule, diags)
 		tags = rule.tags or {}, source = rule.source or "syscall",
 		match = cg.fn, format = fmt_.format, output_keys = fmt_.keys,
 		evttypes = (not all) and types or nil, lua = cg.lua, tree = full,
+		capture = rule.capture, capture_duration = rule.capture_duration, -- saker.record
 		-- a rule that names its few syscalls asks the kernel for them, even
 		-- as generic events; one that excludes a few (evt.type != x) takes
 		-- the generic events that others asked for
