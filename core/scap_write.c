@@ -58,9 +58,17 @@ static void p32(struct scap_writer *w, uint32_t v) { put(w, &v, 4); }
 static void p16(struct scap_writer *w, uint16_t v) { put(w, &v, 2); }
 static void p8(struct scap_writer *w, uint8_t v) { put(w, &v, 1); }
 
-static void pstr(struct scap_writer *w, const char *s, uint32_t n)
+/*
+ * libscap refuses a whole capture over one string longer than it holds:
+ * a thread's paths up to 1024 bytes, its args, env and cgroups up to 4096
+ * (SCAP_MAX_PATH_SIZE, SCAP_MAX_ARGS_SIZE...), an fd's name below 1024.
+ * Longer values are cut, as libscap's own /proc reader cuts them.
+ */
+enum { SCAP_PATH_MAX = 1024, SCAP_FDNAME_MAX = 1023, SCAP_BLOB_MAX = 4096 };
+
+static void pstr(struct scap_writer *w, const char *s, uint32_t n, uint32_t max)
 {
-	n = n > 0xffff ? 0xffff : n;
+	n = n > max ? max : n;
 	p16(w, (uint16_t)n);
 	put(w, s, n);
 }
@@ -88,12 +96,19 @@ static void end_block(struct scap_writer *w)
 		w->failed = 1;
 }
 
-/* A thread's list blob as the capture holds it (items NUL-terminated). */
+/* A thread's list blob as the capture holds it (items NUL-terminated); a
+ * cut one still ends in a NUL. */
 static void pblob(struct scap_writer *w, const struct pstr *x)
 {
-	uint32_t n = x->len ? x->len + 1 : 0;
+	uint32_t n = x->len < SCAP_BLOB_MAX ? x->len : SCAP_BLOB_MAX - 1;
 
-	pstr(w, x->s ? x->s : "", n);
+	if (!x->len) {
+		p16(w, 0);
+		return;
+	}
+	p16(w, (uint16_t)(n + 1));
+	put(w, x->s, n);
+	p8(w, 0);
 }
 
 static void write_thread(struct scap_writer *w, struct saker *s, const struct thread *t)
@@ -107,11 +122,11 @@ static void write_thread(struct scap_writer *w, struct saker *s, const struct th
 	p64(w, (uint64_t)t->ptid);
 	p64(w, (uint64_t)t->sid);
 	p64(w, (uint64_t)t->vpgid);
-	pstr(w, t->comm, (uint32_t)strlen(t->comm));
-	pstr(w, pstr_c(&t->exe), t->exe.len);
-	pstr(w, pstr_c(&t->exepath), t->exepath.len);
+	pstr(w, t->comm, (uint32_t)strlen(t->comm), SCAP_PATH_MAX);
+	pstr(w, pstr_c(&t->exe), t->exe.len, SCAP_PATH_MAX);
+	pstr(w, pstr_c(&t->exepath), t->exepath.len, SCAP_PATH_MAX);
 	pblob(w, &t->args);
-	pstr(w, pstr_c(cwd), cwd->len);
+	pstr(w, pstr_c(cwd), cwd->len, SCAP_PATH_MAX);
 	p64(w, t->fdlimit);
 	p32(w, t->pid != t->tid ? 1u << 13 : 0); /* PPM_CL_CLONE_THREAD */
 	p32(w, t->uid);
@@ -125,7 +140,7 @@ static void write_thread(struct scap_writer *w, struct saker *s, const struct th
 	p64(w, (uint64_t)t->vtid);
 	p64(w, (uint64_t)t->vpid);
 	pblob(w, &t->cgroups);
-	pstr(w, "/", 1);
+	pstr(w, "/", 1, SCAP_PATH_MAX);
 	/* the trailing fields as libs of sysdig 0.29 wrote them */
 	p32(w, t->loginuid);
 	p8(w, t->exe_writable);
@@ -184,15 +199,15 @@ static void write_fd(struct scap_writer *w, const struct fdinfo *f)
 	case SCAP_FD_UNIX_SOCK:
 		p64(w, f->usrc);
 		p64(w, f->udst);
-		pstr(w, pstr_c(&f->name), f->name.len);
+		pstr(w, pstr_c(&f->name), f->name.len, SCAP_FDNAME_MAX);
 		break;
 	case SCAP_FD_FILE_V2:
 		p32(w, f->flags);
-		pstr(w, pstr_c(&f->name), f->name.len);
+		pstr(w, pstr_c(&f->name), f->name.len, SCAP_FDNAME_MAX);
 		p32(w, f->dev);
 		break;
 	default:
-		pstr(w, pstr_c(&f->name), f->name.len);
+		pstr(w, pstr_c(&f->name), f->name.len, SCAP_FDNAME_MAX);
 		break;
 	}
 	elen = w->len - start;

@@ -19,13 +19,15 @@ function M.have_sysdig()
 	return out ~= ""
 end
 
--- sysdig's rows: { [evt.num] = { values... } } and the count.
+-- sysdig's rows: { [evt.num] = { values... } }, the count and what sysdig
+-- printed on stderr (why it read nothing, say).
 function M.sysdig_rows(path, fields)
 	local fmt = {}
 	for i, f in ipairs(fields or M.fields) do fmt[i] = "%" .. f end
+	local errf = os.tmpname()
 	-- each row ends with SEP: a value with a newline in it spans lines
-	local p = io.popen(string.format("sysdig -r '%s' -p '*%s%s' 2>/dev/null", path,
-		table.concat(fmt, SEP), SEP))
+	local p = io.popen(string.format("sysdig -r '%s' -p '*%s%s' 2>'%s'", path,
+		table.concat(fmt, SEP), SEP, errf))
 	local rows, n, acc = {}, 0, nil
 	for line in p:lines() do
 		acc = acc and acc .. "\n" .. line or line
@@ -40,7 +42,11 @@ function M.sysdig_rows(path, fields)
 		end
 	end
 	p:close()
-	return rows, n
+	local ef = io.open(errf)
+	local err = ef and ef:read("*a") or ""
+	if ef then ef:close() end
+	os.remove(errf)
+	return rows, n, err
 end
 
 -- Events sysdig 0.29 does not know (its table ends at 336) are neither
@@ -132,7 +138,7 @@ end
 -- saker=X sysdig=Y", at most max), and the known differences by class.
 function M.compare(path, max, fields)
 	fields = fields or M.fields
-	local srows, sn = M.sysdig_rows(path, fields)
+	local srows, sn, serr = M.sysdig_rows(path, fields)
 	local krows, kn, st, msg = M.saker_rows(path, fields)
 	if not krows then return 0, { "saker: " .. tostring(kn) }, {} end
 	local bad, classes, n = {}, {}, 0
@@ -155,7 +161,9 @@ function M.compare(path, max, fields)
 			end
 		end
 	end
-	if kn ~= sn then bad[#bad + 1] = string.format("saker shows %d events, sysdig %d", kn, sn) end
+	if kn ~= sn then
+		bad[#bad + 1] = string.format("saker shows %d events, sysdig %d %s", kn, sn, serr)
+	end
 	if st ~= 1 then bad[#bad + 1] = "capture status " .. st .. ": " .. msg end
 	return n, bad, classes
 end

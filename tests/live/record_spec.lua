@@ -41,8 +41,8 @@ describe_live("capture (record on alert), live", function()
 			assert.is_true(tonumber(r[2]) - first <= 300e6, r[2])
 		end
 		if cmp.have_sysdig() then
-			local _, sn = cmp.sysdig_rows(path, { "evt.num", "evt.type" })
-			assert.are.equal(n, sn)
+			local _, sn, serr = cmp.sysdig_rows(path, { "evt.num", "evt.type" })
+			assert.are.equal(n, sn, serr)
 		end
 	end)
 end)
