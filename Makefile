@@ -13,7 +13,7 @@ CFLAGS   ?= -O2 -g
 CFLAGS   += -Wall -Wextra -Wno-unused-parameter -fPIC -std=gnu11 \
             -I$(BUILD) -Icore $(shell pkg-config --cflags $(PKGS)) \
             -DSAKER_HOME='"$(HOME_DIR)"'
-LDLIBS   := $(shell pkg-config --libs $(PKGS)) -lelf -lz -lm -ldl
+LDLIBS   := $(shell pkg-config --libs $(PKGS)) -ljansson -lelf -lz -lm -ldl
 
 # The gRPC channel (core/out_grpc.cc, C++ behind the out_sink C interface)
 # and the code protoc generates from core/proto/*.proto into build/proto/.
@@ -50,7 +50,7 @@ help:
 # Recommends are left out: sysdig's would build a kernel module (DKMS and
 # kernel headers) that saker never uses.
 DEB_PKGS := make gcc libc6-dev clang llvm pkg-config libbpf-dev bpftool libelf-dev zlib1g-dev \
-            luajit libluajit-5.1-dev libyaml-dev lua-yaml lua-dkjson libcurl4-openssl-dev lua-busted \
+            luajit libluajit-5.1-dev libyaml-dev libjansson-dev lua-yaml lua-dkjson libcurl4-openssl-dev lua-busted \
             python3 runc busybox-static util-linux iproute2 procps sysdig \
             g++ libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc \
             python3-grpcio python3-grpc-tools python3-pkg-resources openssl libmicrohttpd-dev curl

@@ -368,6 +368,7 @@ static void do_execve(struct saker *s)
 		set_list(s, &t->cgroups, EVP_CGROUPS, NULL);
 		set_container(s, t);
 	}
+	containers_exec(s, t);
 	/* exepath: the kernel's path of the file if sent, else the filename
 	 * the caller passed, resolved against the cwd */
 	p = evt_str_k(CODE, P, EVP_TRUSTED_EXEPATH, &len);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * field_proc.c: proc.*, thread.*, user.*, group.*, container.* and k8s.*
- * fields, read from the thread table. Ancestor fields walk the parents once
+ * field_proc.c: proc.*, thread.*, user.* and group.* fields, read from the
+ * thread table. Ancestor fields walk the parents once
  * per event (fx_ancestors) and read the cached chain.
  */
 #include <inttypes.h>
@@ -369,19 +369,6 @@ int fp_group(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
 		return fx_num(o, t->egid, SAKER_FT_UINT);
 	g = group_get(s, t->egid);
 	return g ? put_cstr(o, g->name, SAKER_FT_STR) : 0;
-}
-
-/* container.id ("host" outside containers); container.name is "host" there
- * too, as in Falco. Everything a container runtime would tell is missing:
- * saker does not ask one. */
-int fp_container(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)
-{
-	struct thread *t = s->thr;
-	const char *id = t->container_id[0] ? t->container_id : "host";
-
-	if (field_defs[b->id].aux == 1 && strcmp(id, "host") != 0)
-		return 0;
-	return put_cstr(o, id, SAKER_FT_STR);
 }
 
 int fp_missing(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o)

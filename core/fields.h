@@ -138,7 +138,7 @@ int fe_fs_path(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o
 int fe_deltatime(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
 int fe_count(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
 
-/* field_proc.c: proc.*, thread.*, user.*, group.*, container.*, k8s.* */
+/* field_proc.c: proc.*, thread.*, user.*, group.* */
 int fp_str(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
 int fp_int(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
 int fp_cmdline(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
@@ -152,12 +152,17 @@ int fp_flag(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
 int fp_caps(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
 int fp_user(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
 int fp_group(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
-int fp_container(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
 int fp_missing(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
 int fp_false(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
 int fp_stdio(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
 int fp_cgroups(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
 int fp_nametid(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
+
+/* field_container.c: container.*, k8s.* */
+int fc_id(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
+int fc_meta(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
+int fc_mount(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
+int fc_time(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);
 
 /* field_fd.c */
 int ff_num(struct saker *s, struct fbind *b, uint32_t i, struct saker_val *o);

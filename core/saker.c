@@ -162,6 +162,9 @@ struct saker *saker_open(const struct saker_opts *o, char *err, uint32_t errlen)
 	    threads_init(s, THREADS_CAP) || fds_init(s, FDS_CAP, THREADS_CAP + 1))
 		goto nomem;
 	s->scan_proc = o && o->scan_proc;
+	s->ctrs = containers_open(o ? o->container_roots : NULL);
+	if (!s->ctrs)
+		goto nomem;
 	if (o && o->read_file) {
 		if (o->live) {
 			snprintf(err, errlen, "saker: a capture file is replayed without the probe");
@@ -216,6 +219,7 @@ void saker_close(struct saker *s)
 	fds_fini(s);
 	strpool_free(s->sp);
 	users_close(s->users);
+	containers_close(s->ctrs);
 	if (q) {
 		scap_reader_close(q->file);
 		scap_writer_close(q->out);

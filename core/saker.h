@@ -28,6 +28,8 @@ struct saker_opts {
 	const char *read_file;  /* replay this .scap capture (plain or gzip'd); live must be 0 */
 	const char *write_file; /* write every event handed out to this .scap file */
 	int32_t drop_failed_exit; /* live: failed syscalls are not sent (syscall_drop_failed_exit) */
+	const char *container_roots; /* newline-separated dirs where container runtimes keep
+	                                their files (container.*, k8s.*); NULL: not read */
 };
 
 /* One decoded event. `raw` is the event in the scap layout: the 26-byte

@@ -139,6 +139,31 @@ struct group {
 
 struct users;
 
+/* ---- containers (container_meta.c) ------------------------------------- */
+
+/* A mount as the runtime set it up (container.mount.*). */
+struct ctr_mount {
+	char *source, *dest, *mode, *propagation;
+	uint8_t rdwr;
+};
+
+/* What the container runtime's files tell of one container; strings NULL
+ * when the runtime did not say. */
+struct container {
+	char id[16];             /* 12 hex chars: the key ("": a free slot) */
+	uint8_t found;           /* the runtime's files were read */
+	uint8_t privileged, host_pid, host_network, host_ipc;
+	uint64_t tried_ts;       /* event time of the last look (0: look now) */
+	uint64_t used_ts;        /* event time of the last use (eviction) */
+	char *full_id, *type, *name, *image, *repository, *tag, *digest, *image_id;
+	char *k8s_ns, *k8s_pod, *k8s_uid;
+	char *mounts_text;       /* container.mounts: "src:dest:mode:rdwr:prop,..." */
+	struct ctr_mount *mounts;
+	uint32_t nmounts;
+};
+
+struct containers;
+
 /* ---- the context ------------------------------------------------------- */
 
 enum { STATE_NIL = 0xffffffffu };
@@ -201,6 +226,7 @@ struct saker {
 	uint8_t interest[512];   /* syscall numbers the rules added */
 	uint8_t interest_all;
 	void *queue;             /* saker.c: injected and batched events */
+	struct containers *ctrs; /* container_meta.c: the runtimes' records */
 };
 
 /* ---- lookups (for fields.c and friends) -------------------------------- */
@@ -226,6 +252,14 @@ const struct group *group_get(struct saker *s, uint32_t gid);
 /* container.c: the container id for a cgroups blob (NUL-separated items):
  * 12 hex chars into out (>= 13 bytes) and 1, or "host" and 0. */
 int container_id_from_cgroups(const char *blob, uint32_t len, char *out);
+/* The same, whole: 64 hex chars into full (>= 65 bytes), and the runtime
+ * the path names ("docker", "containerd", "cri-o", "podman") or NULL. */
+int container_full_id(const char *blob, uint32_t len, char *full, const char **type);
+
+/* container_meta.c: the runtime's record of t's container, read from the
+ * runtimes' files on first use; NULL on the host, when no roots are set,
+ * or while the runtime has not written them. */
+const struct container *container_of(struct saker *s, const struct thread *t);
 
 /* ---- internal: the state code's own entry points ---------------------- */
 
@@ -261,6 +295,14 @@ uint32_t path_resolve(const char *dir, uint32_t dirlen, const char *path, uint32
 
 struct users *users_open(void);
 void users_close(struct users *u);
+
+/* roots: newline-separated directories where runtimes keep their files
+ * (NULL or "": never look). NULL only when out of memory. */
+struct containers *containers_open(const char *roots);
+void containers_close(struct containers *c);
+/* An execve in t's container: if its record was not found yet, look again
+ * at the next use (runtimes write it before the first exec). */
+void containers_exec(struct saker *s, const struct thread *t);
 
 /* procscan.c: seed the tables from /proc; fill one thread (t->tid set)
  * from /proc/<pid>/task/<tid>, 0 ok, -1 gone. */

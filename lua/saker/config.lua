@@ -80,6 +80,18 @@ local function defaults()
 		engine = { kind = "modern_ebpf", replay = { capture_file = "" } },
 		-- record a .scap file when a rule fires (saker.record); ms
 		capture = { enabled = false, path_prefix = "/tmp/saker", mode = "rules", default_duration = 5000 },
+		-- where container runtimes keep their files, read for container.*
+		-- and k8s.* (container_meta.c): runc, crun, containerd, cri-o,
+		-- podman, docker
+		container_metadata = { enabled = true, roots = {
+			"/run/runc", "/run/crun", "/run/docker/runtime-runc/moby",
+			"/run/containerd/runc/k8s.io", "/run/containerd/runc/moby", "/run/containerd/runc/default",
+			"/run/containerd/io.containerd.runtime.v2.task/k8s.io",
+			"/run/containerd/io.containerd.runtime.v2.task/moby",
+			"/run/containerd/io.containerd.runtime.v2.task/default",
+			"/run/containers/storage/overlay-containers", "/var/lib/containers/storage/overlay-containers",
+			"/var/lib/docker/containers",
+		} },
 		metrics = {
 			enabled = false, interval = "1h", output_rule = true, output_file = "",
 			rules_counters_enabled = true, resource_utilization_enabled = true,
@@ -104,7 +116,7 @@ end
 -- Lists of strings, open maps (any keys) and free-form values.
 local SCHEMA_LISTS = { rules_files = true, ["syscall_event_drops.actions"] = true,
 	["base_syscalls.custom_set"] = true,
-	["outputs.throttle.dedup_fields"] = true }
+	["outputs.throttle.dedup_fields"] = true, ["container_metadata.roots"] = true }
 local SCHEMA_FREE = { saker = true }
 local SCHEMA_ANY = { rules = true, ["outputs.plugins"] = true, append_output = true, config_files = true }
 

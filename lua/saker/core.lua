@@ -50,6 +50,7 @@ function M.open(opts)
 	o.read_file = opts.read_file -- the Lua strings outlive the call: opts holds them
 	o.write_file = opts.write_file
 	o.drop_failed_exit = opts.drop_failed_exit and 1 or 0
+	o.container_roots = opts.container_roots
 	local err = ffi.new("char[512]")
 	local s = M.C.saker_open(o, err, 512)
 	if s == nil then return nil, ffi.string(err) end

@@ -203,6 +203,8 @@ local function main(argv)
 	local s, oerr = core.open({ live = live, scan_proc = live,
 		ring_kb = tonumber(cfg.saker.ring_kb) or 1024 * 2 ^ (cfg.syscall_buf_size_preset - 1),
 		drop_failed_exit = cfg.syscall_drop_failed_exit,
+		container_roots = live and cfg.container_metadata.enabled
+			and table.concat(cfg.container_metadata.roots, "\n") or nil,
 		read_file = not offline and opts.replay or nil, write_file = not offline and opts.write or nil })
 	if not s then
 		err("%s", oerr)

@@ -33,7 +33,7 @@ local SLICE_MS = 5 -- the longest a reload holds the event loop at a time
 
 -- Config keys read once at start: a change is named in the log.
 local RESTART_KEYS = { "saker.ring_kb", "syscall_buf_size_preset", "syscall_drop_failed_exit", "webserver", "grpc", "grpc_output", "metrics",
-	"watch_config_files", "capture" }
+	"watch_config_files", "capture", "container_metadata" }
 
 local RT = {}
 RT.__index = RT

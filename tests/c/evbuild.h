@@ -54,6 +54,38 @@ static inline void evb_list(struct evb *b, const char *s)
 	b->lens[b->nparams++] = (uint16_t)n;
 }
 
+/* clone X (223): res, exe, args, tid, pid, ptid, cwd, fdlimit, pgft_maj,
+ * pgft_min, vm_size, vm_rss, vm_swap, comm, cgroups, flags, uid, gid,
+ * vtid, vpid, pidns_init_start_ts. tid/pid/ptid are the caller's on the
+ * parent side and the child's own on the child side; uid and gid 1000. */
+static inline void evb_clone(struct evb *b, uint64_t evtid, uint64_t ts, int64_t res, int64_t tid,
+			     int64_t pid, int64_t ptid, uint32_t flags, const char *comm,
+			     const char *cgroups, uint64_t pidns_start)
+{
+	evb_begin(b, 223, evtid, ts);
+	evb_u64(b, (uint64_t)res);
+	evb_str(b, comm);
+	evb_list(b, "");
+	evb_u64(b, (uint64_t)tid);
+	evb_u64(b, (uint64_t)pid);
+	evb_u64(b, (uint64_t)ptid);
+	evb_str(b, "/");
+	evb_u64(b, 1024);
+	evb_u64(b, 0);
+	evb_u64(b, 0);
+	evb_u32(b, 0);
+	evb_u32(b, 0);
+	evb_u32(b, 0);
+	evb_str(b, comm);
+	evb_list(b, cgroups);
+	evb_u32(b, flags);
+	evb_u32(b, 1000);
+	evb_u32(b, 1000);
+	evb_u64(b, (uint64_t)tid);
+	evb_u64(b, (uint64_t)pid);
+	evb_u64(b, pidns_start);
+}
+
 /* Lay the event out in b->buf; returns its length. */
 static inline uint32_t evb_end(struct evb *b)
 {

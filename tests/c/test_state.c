@@ -25,36 +25,12 @@ static const struct saker_evt *feed(struct saker *s)
 	return e;
 }
 
-/* clone X (223): res, exe, args, tid, pid, ptid, cwd, fdlimit, pgft_maj,
- * pgft_min, vm_size, vm_rss, vm_swap, comm, cgroups, flags, uid, gid,
- * vtid, vpid, pidns_init_start_ts. tid/pid/ptid are the caller's on the
- * parent side and the child's own on the child side. */
+/* A clone exit event (evb_clone), fed. */
 static const struct saker_evt *clone_ev(struct saker *s, int64_t evtid, int64_t res, int64_t tid,
 					int64_t pid, int64_t ptid, uint32_t flags, const char *comm,
 					const char *cgroups)
 {
-	evb_begin(&B, 223, (uint64_t)evtid, ts++);
-	evb_u64(&B, (uint64_t)res);
-	evb_str(&B, comm);
-	evb_list(&B, "");
-	evb_u64(&B, (uint64_t)tid);
-	evb_u64(&B, (uint64_t)pid);
-	evb_u64(&B, (uint64_t)ptid);
-	evb_str(&B, "/");
-	evb_u64(&B, 1024);
-	evb_u64(&B, 0);
-	evb_u64(&B, 0);
-	evb_u32(&B, 0);
-	evb_u32(&B, 0);
-	evb_u32(&B, 0);
-	evb_str(&B, comm);
-	evb_list(&B, cgroups);
-	evb_u32(&B, flags);
-	evb_u32(&B, 1000);
-	evb_u32(&B, 1000);
-	evb_u64(&B, (uint64_t)tid);
-	evb_u64(&B, (uint64_t)pid);
-	evb_u64(&B, clone_pidns);
+	evb_clone(&B, (uint64_t)evtid, ts++, res, tid, pid, ptid, flags, comm, cgroups, clone_pidns);
 	return feed(s);
 }
 

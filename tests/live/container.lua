@@ -50,7 +50,10 @@ end
 local Container = {}
 Container.__index = Container
 
--- A bundle ready to run: opts.privileged (bool).
+-- A bundle ready to run: opts.privileged (bool), opts.annotations (a
+-- table: the OCI config's, as a CRI runtime sets them), opts.binds (a list
+-- of { source, dest }: bind mounts from the host). runc knows the container
+-- by its full id, as under docker and containerd.
 function M.new(opts)
 	opts = opts or {}
 	local dir = agent.tmpdir()
@@ -59,8 +62,9 @@ function M.new(opts)
 		"mkdir -p %s/bin %s/proc %s/sys %s/dev %s/tmp %s/etc && cp /usr/bin/busybox %s/bin/busybox"
 		.. " && chroot %s /bin/busybox --install -s /bin && cd %s && runc spec",
 		root, root, root, root, root, root, root, root, dir)), "rootfs or runc spec failed")
-	local c = setmetatable({ dir = dir, id = hex64(), privileged = opts.privileged }, Container)
-	c.name = "saker-" .. c.id:sub(1, 12)
+	local c = setmetatable({ dir = dir, id = hex64(), privileged = opts.privileged,
+		annotations = opts.annotations, binds = opts.binds or {} }, Container)
+	c.name = c.id
 	-- runc creates the /docker parent cgroup if missing: remove it after, then
 	c.made_parent = not agent.sh("ls -d /sys/fs/cgroup/docker /sys/fs/cgroup/*/docker 2>/dev/null | grep -q .")
 	return c
@@ -81,6 +85,11 @@ function Container:run(cmd)
 		spec.linux.maskedPaths = json.null
 		spec.linux.readonlyPaths = json.null
 	end
+	spec.annotations = self.annotations
+	for _, b in ipairs(self.binds) do
+		table.insert(spec.mounts, { destination = b[2], source = b[1], type = "bind",
+			options = { "rbind", "rprivate", "rw" } })
+	end
 	agent.write(self.dir .. "/config.json", json.encode(spec))
 	local p = io.popen(string.format("runc --root %s/state run -b %s %s 2>&1; echo \"rc=$?\"",
 		self.dir, self.dir, self.name))
@@ -92,6 +101,9 @@ end
 
 -- The 12-character id saker reports as container.id.
 function Container:short_id() return self.id:sub(1, 12) end
+
+-- Where runc keeps this container's state (a root for container_metadata).
+function Container:state_root() return self.dir .. "/state" end
 
 function Container:cleanup()
 	agent.sh(string.format("runc --root %s/state delete -f %s >/dev/null 2>&1", self.dir, self.name))
