@@ -3,7 +3,9 @@
 -- their bundles carrying the annotations containerd's CRI sets, one
 -- privileged with a host directory bound in. saker, given runc's state
 -- root, reads name, image, pod, mounts and privilege from runc's files when
--- the container's first process execs.
+-- the container's first process execs; Falco's own rule on debugfs in a
+-- privileged container (../shared/upstream-rules) fires on the privileged
+-- one only.
 local agent = require("agent")
 local container = require("container")
 
@@ -24,7 +26,10 @@ local function annotations(name, image)
 end
 
 describe_live("container metadata from the runtime's files", function()
-	local a, hostdir, priv, plain
+	local a, up, hostdir, priv, plain
+	local UPSTREAM_RULE = "Debugfs Launched in Privileged Container"
+	-- an exec named debugfs (busybox says it has no such applet)
+	local DEBUGFS = "ln -s /bin/busybox /tmp/debugfs; /tmp/debugfs 2>/dev/null; sleep 1"
 
 	setup(function()
 		hostdir = agent.tmpdir()
@@ -41,12 +46,15 @@ describe_live("container metadata from the runtime's files", function()
   priority: NOTICE
 ]]):format(table.concat(out, " "), hostdir),
 			string.format("-o 'container_metadata.roots=[%s, %s]'", priv:state_root(), plain:state_root()))
+		up = agent.spawn(string.format("-r %s/../shared/upstream-rules/falco_rules.yaml"
+			.. " -o 'container_metadata.roots=[%s, %s]'", agent.home, priv:state_root(), plain:state_root()))
 	end)
 
 	teardown(function()
 		if priv then priv:cleanup() end
 		if plain then plain:cleanup() end
 		if a then a:cleanup() end
+		if up then up:cleanup() end
 		agent.sh("rm -rf " .. hostdir)
 	end)
 
@@ -57,7 +65,7 @@ describe_live("container metadata from the runtime's files", function()
 	end
 
 	it("a privileged container with a host mount", function()
-		local rc, out = priv:run("sleep 1") -- runc deletes its files when the container ends
+		local rc, out = priv:run(DEBUGFS) -- sleeps: runc deletes its files when the container ends
 		assert.equal(0, rc, out)
 		local al = started(priv)
 		assert.is_truthy(al, a:stderr())
@@ -74,10 +82,13 @@ describe_live("container metadata from the runtime's files", function()
 		assert.equal("/mnt/host", f["container.mount.dest[" .. hostdir .. "]"])
 		assert.equal("saker-test", f["k8s.ns.name"])
 		assert.equal("tools-pod", f["k8s.pod.name"])
+		local dbg = up:wait_alert(function(x) return x.rule == UPSTREAM_RULE end, 5)
+		assert.is_truthy(dbg, up:stderr())
+		assert.equal("debugfs", dbg.output_fields["proc.name"])
 	end)
 
 	it("an unprivileged one, its image untagged", function()
-		local rc, out = plain:run("sleep 1")
+		local rc, out = plain:run(DEBUGFS)
 		assert.equal(0, rc, out)
 		local al = started(plain)
 		assert.is_truthy(al, a:stderr())
@@ -88,5 +99,14 @@ describe_live("container metadata from the runtime's files", function()
 		assert.equal(false, f["container.privileged"])
 		assert.is_nil(f["container.mounts"])
 		assert.is_nil(f["container.mount.dest[" .. hostdir .. "]"])
+		-- its debugfs ran (the alert above came from its sh) and up saw it
+		assert.is_truthy(a:wait_alert(function(x)
+			return x.output_fields["container.id"] == plain:short_id() and x.output_fields["proc.name"] == "debugfs"
+		end, 5))
+		local n = 0
+		for _, x in ipairs(up:alerts()) do
+			if x.rule == UPSTREAM_RULE then n = n + 1 end
+		end
+		assert.equal(1, n)
 	end)
 end)
