@@ -150,20 +150,33 @@ static int shares_host(json_t *oci, const char *type)
 	return 1;
 }
 
+static void free_mount(struct ctr_mount *m)
+{
+	free(m->source);
+	free(m->dest);
+	free(m->mode);
+	free(m->propagation);
+}
+
 static void add_mount(struct container *e, const char *src, const char *dest, const char *mode,
 		      int rdwr, const char *prop)
 {
-	struct ctr_mount *m = realloc(e->mounts, (e->nmounts + 1) * sizeof(*m));
+	struct ctr_mount n = { NULL, NULL, NULL, NULL, (uint8_t)rdwr }, *m;
 
-	if (!m || !src || !dest)
+	if (!src || !dest)
 		return;
+	n.source = strdup(src);
+	n.dest = strdup(dest);
+	n.mode = strdup(mode ? mode : "");
+	n.propagation = strdup(prop ? prop : "");
+	m = n.source && n.dest && n.mode && n.propagation ?
+		realloc(e->mounts, (e->nmounts + 1) * sizeof(*m)) : NULL;
+	if (!m) {
+		free_mount(&n);
+		return;
+	}
 	e->mounts = m;
-	m += e->nmounts++;
-	m->source = strdup(src);
-	m->dest = strdup(dest);
-	m->mode = strdup(mode ? mode : "");
-	m->propagation = strdup(prop ? prop : "");
-	m->rdwr = (uint8_t)rdwr;
+	m[e->nmounts++] = n;
 }
 
 /* The OCI config's bind mounts (docker lists its volumes itself). */
@@ -291,12 +304,8 @@ static void clear(struct container *e)
 
 	for (i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
 		free(*strs[i]);
-	for (i = 0; i < e->nmounts; i++) {
-		free(e->mounts[i].source);
-		free(e->mounts[i].dest);
-		free(e->mounts[i].mode);
-		free(e->mounts[i].propagation);
-	}
+	for (i = 0; i < e->nmounts; i++)
+		free_mount(&e->mounts[i]);
 	free(e->mounts);
 	memset(e, 0, sizeof(*e));
 }

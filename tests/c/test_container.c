@@ -182,6 +182,31 @@ static void test_late(void)
 	CHECK_STR(R("container.mounts"), "<NA>");
 }
 
+/* Broken files: unreadable JSON, a bundle that is not there, a mount with
+ * no source, values of the wrong type. Nothing crashes; what can be read
+ * is. */
+static void test_broken(void)
+{
+	put("runc/4444444444dd0000000000000000000000000000000000000000000000000000/state.json", "{\"config\":");
+	enter(S, "0::/docker/4444444444dd0000000000000000000000000000000000000000000000000000");
+	CHECK_STR(R("container.image"), "<NA>");
+	CHECK_STR(R("container.type"), "docker");
+	put("runc/5555555555ee0000000000000000000000000000000000000000000000000000/state.json",
+	    "{\"config\":{\"labels\":[\"bundle=/nonexistent/bundle\", 7]}}");
+	enter(S, "0::/docker/5555555555ee0000000000000000000000000000000000000000000000000000");
+	CHECK_STR(R("container.name"), "<NA>");
+	put("crun/6666666666ff0000000000000000000000000000000000000000000000000000/userdata/config.json",
+	    "{\"annotations\":{\"io.kubernetes.cri.image-name\":7,\"io.kubernetes.container.name\":\"job\"},"
+	    "\"mounts\":[{\"destination\":\"/x\",\"options\":[\"bind\"]},\"junk\"],"
+	    "\"linux\":{\"namespaces\":\"none\"}}");
+	enter(S, "0::/docker/6666666666ff0000000000000000000000000000000000000000000000000000");
+	CHECK_STR(R("container.name"), "job");
+	CHECK_STR(R("container.image"), "<NA>");
+	CHECK_STR(R("container.mounts"), "<NA>");
+	CHECK_STR(R("container.mount[0]"), "none");
+	CHECK_STR(R("container.host_pid"), "true");
+}
+
 static void test_host_and_no_roots(void)
 {
 	struct saker *s = open_with(NULL), *keep = S;
@@ -217,6 +242,7 @@ int main(void)
 		test_cri_runc();
 		test_docker();
 		test_late();
+		test_broken();
 		test_host_and_no_roots();
 		saker_close(S);
 	}
