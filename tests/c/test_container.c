@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include "state.h"
 #include "check.h"
+#include "fieldtext.h"
 #include "evbuild.h"
 
 #define ID1 "1111111111aa0000000000000000000000000000000000000000000000000000"
@@ -54,19 +55,7 @@ static void enter(struct saker *s, const char *cgroups)
 }
 
 /* The rendered value of a field of the current event, or "<NA>". */
-static const char *R(const char *name)
-{
-	char err[256];
-	int32_t h = saker_field_bind(S, name, NULL, err, sizeof(err));
-
-	if (h < 0) {
-		fprintf(stderr, "bind %s: %s\n", name, err);
-		return "(bind failed)";
-	}
-	if (saker_field_render(S, h, out, sizeof(out)) < 0)
-		return "<NA>";
-	return out;
-}
+static const char *R(const char *name) { return field_text(S, name, out, sizeof(out)); }
 
 static struct saker *open_with(const char *roots)
 {

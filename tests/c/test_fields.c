@@ -13,6 +13,7 @@
 
 #include "saker.h"
 #include "check.h"
+#include "fieldtext.h"
 #include "evbuild.h"
 
 static struct saker *S;
@@ -145,19 +146,7 @@ static void connect_(int64_t res, uint8_t *tup, uint8_t *addr, uint16_t dport)
 static char out[8192];
 
 /* The rendered value of a field, or "<NA>". */
-static const char *R(const char *name)
-{
-	char err[256];
-	int32_t h = saker_field_bind(S, name, NULL, err, sizeof(err));
-
-	if (h < 0) {
-		fprintf(stderr, "bind %s: %s\n", name, err);
-		return "(bind failed)";
-	}
-	if (saker_field_render(S, h, out, sizeof(out)) < 0)
-		return "<NA>";
-	return out;
-}
+static const char *R(const char *name) { return field_text(S, name, out, sizeof(out)); }
 
 static int64_t N(const char *name)
 {
