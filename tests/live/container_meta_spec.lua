@@ -29,7 +29,7 @@ describe_live("container metadata from the runtime's files", function()
 	local a, up, hostdir, priv, plain
 	local UPSTREAM_RULE = "Debugfs Launched in Privileged Container"
 	-- an exec named debugfs (busybox says it has no such applet)
-	local DEBUGFS = "ln -s /bin/busybox /tmp/debugfs; /tmp/debugfs 2>/dev/null; sleep 1"
+	local DEBUGFS = "ln -s /bin/busybox /tmp/debugfs; /tmp/debugfs 2>/dev/null; sleep 2"
 
 	setup(function()
 		hostdir = agent.tmpdir()
