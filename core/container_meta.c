@@ -53,6 +53,14 @@ static const char *jstr(json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
+/* o[key] is the string v */
+static int jeq(json_t *o, const char *key, const char *v)
+{
+	const char *x = jstr(o, key);
+
+	return x && strcmp(x, v) == 0;
+}
+
 /* A bundle's OCI config: from runc's state.json (the "bundle=" label) or
  * crun's status ("bundle"). */
 static json_t *bundle_config(json_t *state)
@@ -144,7 +152,7 @@ static int shares_host(json_t *oci, const char *type)
 
 	ns = json_object_get(json_object_get(oci, "linux"), "namespaces");
 	json_array_foreach(ns, i, x) {
-		if (jstr(x, "type") && strcmp(jstr(x, "type"), type) == 0)
+		if (jeq(x, "type", type))
 			return 0;
 	}
 	return 1;
@@ -191,7 +199,7 @@ static void oci_mounts(struct container *e, json_t *oci)
 
 		opts = json_object_get(m, "options");
 		if (!(has_string(opts, "bind") || has_string(opts, "rbind") ||
-		      (jstr(m, "type") && strcmp(jstr(m, "type"), "bind") == 0)))
+		      jeq(m, "type", "bind")))
 			continue;
 		for (k = 0; k < sizeof(props) / sizeof(props[0]); k++)
 			if (has_string(opts, props[k]))
@@ -208,13 +216,6 @@ static void docker_mounts(struct container *e, json_t *dock)
 	json_object_foreach(json_object_get(dock, "MountPoints"), dest, m)
 		add_mount(e, jstr(m, "Source"), jstr(m, "Destination"), jstr(m, "Relabel"),
 			  json_is_true(json_object_get(m, "RW")), jstr(m, "Propagation"));
-}
-
-static int host_mode(json_t *host, const char *key)
-{
-	const char *v = jstr(host, key);
-
-	return v && strcmp(v, "host") == 0;
 }
 
 /* container.mounts: "source:dest:mode:rdwr:propagation", comma-separated */
@@ -247,13 +248,12 @@ static void lookup(struct containers *c, struct container *e, const char *id, co
 	if (!oci && !dock)
 		return;
 	e->found = 1;
-	e->full_id = strdup(id);
 	ann = json_object_get(oci, "annotations");
 	if (jstr(ann, "io.kubernetes.cri.container-type"))
 		type = "containerd";
 	else if (jstr(ann, "io.kubernetes.cri-o.ContainerType"))
 		type = "cri-o";
-	else if (jstr(ann, "io.container.manager") && strcmp(jstr(ann, "io.container.manager"), "libpod") == 0)
+	else if (jeq(ann, "io.container.manager", "libpod"))
 		type = "podman";
 	image = annotation(ann, "io.kubernetes.cri.image-name", "io.kubernetes.cri-o.ImageName");
 	name = annotation(ann, "io.kubernetes.cri.container-name", "io.kubernetes.container.name");
@@ -280,9 +280,9 @@ static void lookup(struct containers *c, struct container *e, const char *id, co
 		if (img_id && strncmp(img_id, "sha256:", 7) == 0)
 			e->image_id = strndup(img_id + 7, 12);
 		e->privileged = (uint8_t)json_is_true(json_object_get(hc, "Privileged"));
-		e->host_pid = (uint8_t)host_mode(hc, "PidMode");
-		e->host_network = (uint8_t)host_mode(hc, "NetworkMode");
-		e->host_ipc = (uint8_t)host_mode(hc, "IpcMode");
+		e->host_pid = (uint8_t)jeq(hc, "PidMode", "host");
+		e->host_network = (uint8_t)jeq(hc, "NetworkMode", "host");
+		e->host_ipc = (uint8_t)jeq(hc, "IpcMode", "host");
 		docker_mounts(e, dock);
 	} else {
 		oci_mounts(e, oci);
@@ -298,7 +298,7 @@ static void lookup(struct containers *c, struct container *e, const char *id, co
 
 static void clear(struct container *e)
 {
-	char **strs[] = { &e->full_id, &e->type, &e->name, &e->image, &e->repository, &e->tag,
+	char **strs[] = { &e->type, &e->name, &e->image, &e->repository, &e->tag,
 			  &e->digest, &e->image_id, &e->k8s_ns, &e->k8s_pod, &e->k8s_uid, &e->mounts_text };
 	uint32_t i;
 

@@ -155,7 +155,7 @@ struct container {
 	uint8_t privileged, host_pid, host_network, host_ipc;
 	uint64_t tried_ts;       /* event time of the last look (0: look now) */
 	uint64_t used_ts;        /* event time of the last use (eviction) */
-	char *full_id, *type, *name, *image, *repository, *tag, *digest, *image_id;
+	char *type, *name, *image, *repository, *tag, *digest, *image_id;
 	char *k8s_ns, *k8s_pod, *k8s_uid;
 	char *mounts_text;       /* container.mounts: "src:dest:mode:rdwr:prop,..." */
 	struct ctr_mount *mounts;
